@@ -1,0 +1,39 @@
+using ML.Generative.Torch.Native;
+using static ML.Generative.Torch.Native.RuntimeNative;
+
+namespace ML.Generative.Torch;
+
+public static partial class torch
+{
+    /// <summary>Seeds libtorch's default generators (CPU and CUDA): the same seed gives the same draws.</summary>
+    public static void manual_seed(long seed) => Errors.Check(mlg_manual_seed(unchecked((ulong)seed)));
+
+    /// <summary>libtorch's intra-op thread count.</summary>
+    public static int get_num_threads() => mlg_get_num_threads();
+
+    public static void set_num_threads(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least one thread");
+        Errors.Check(mlg_set_num_threads(threads));
+    }
+
+    public static int get_num_interop_threads() => mlg_get_num_interop_threads();
+
+    /// <summary>The libtorch version the shim runs on, e.g. <c>1.13.1</c>.</summary>
+    public static unsafe string __version__ => ReadString(mlg_torch_version);
+
+    public static class cuda
+    {
+        public static bool is_available() => mlg_cuda_is_available() != 0;
+        public static int device_count() => mlg_cuda_device_count();
+        public static void synchronize() => Errors.Check(mlg_cuda_synchronize());
+    }
+
+    public static class backends
+    {
+        public static class mkldnn
+        {
+            public static bool is_available() => mlg_mkldnn_is_available() != 0;
+        }
+    }
+}

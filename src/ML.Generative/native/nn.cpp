@@ -1,0 +1,166 @@
+// torch.nn.functional: layers, normalisation, pooling, resizing, activations and losses.
+// The managed nn modules own their parameters and call these; nothing here keeps state.
+#include "common.h"
+
+namespace F = torch::nn::functional;
+using mlg::dims;
+
+namespace {
+inline c10::optional<torch::Tensor> opt(TensorHandle t) {
+  return t ? c10::optional<torch::Tensor>(*t) : c10::nullopt;
+}
+inline torch::Tensor or_undefined(TensorHandle t) { return t ? *t : torch::Tensor(); }
+// reduction: 0 none, 1 mean, 2 sum (at::Reduction's numbering differs: None=0, Mean=1, Sum=2 -- the same)
+inline int64_t reduction(int r) { return r; }
+}  // namespace
+
+MLG_API TensorHandle mlg_linear(TensorHandle x, TensorHandle w, TensorHandle b) {
+  MLG_HANDLE(torch::linear(*x, *w, or_undefined(b)))
+}
+
+MLG_API TensorHandle mlg_conv2d(TensorHandle x, TensorHandle w, TensorHandle b, const int64_t* stride,
+                                const int64_t* padding, const int64_t* dilation, int64_t groups) {
+  MLG_HANDLE(torch::conv2d(*x, *w, or_undefined(b), dims(stride, 2), dims(padding, 2), dims(dilation, 2), groups))
+}
+
+MLG_API TensorHandle mlg_conv_transpose2d(TensorHandle x, TensorHandle w, TensorHandle b, const int64_t* stride,
+                                          const int64_t* padding, const int64_t* output_padding, int64_t groups,
+                                          const int64_t* dilation) {
+  MLG_HANDLE(torch::conv_transpose2d(*x, *w, or_undefined(b), dims(stride, 2), dims(padding, 2),
+                                     dims(output_padding, 2), groups, dims(dilation, 2)))
+}
+
+MLG_API TensorHandle mlg_batch_norm(TensorHandle x, TensorHandle weight, TensorHandle bias, TensorHandle running_mean,
+                                    TensorHandle running_var, int training, double momentum, double eps) {
+  MLG_HANDLE(torch::batch_norm(*x, or_undefined(weight), or_undefined(bias), or_undefined(running_mean),
+                               or_undefined(running_var), training != 0, momentum, eps, true))
+}
+
+MLG_API TensorHandle mlg_instance_norm(TensorHandle x, TensorHandle weight, TensorHandle bias, TensorHandle running_mean,
+                                       TensorHandle running_var, int use_input_stats, double momentum, double eps) {
+  MLG_HANDLE(torch::instance_norm(*x, or_undefined(weight), or_undefined(bias), or_undefined(running_mean),
+                                  or_undefined(running_var), use_input_stats != 0, momentum, eps, true))
+}
+
+MLG_API TensorHandle mlg_layer_norm(TensorHandle x, const int64_t* shape, int n, TensorHandle weight, TensorHandle bias,
+                                    double eps) {
+  MLG_HANDLE(torch::layer_norm(*x, dims(shape, n), opt(weight), opt(bias), eps))
+}
+
+MLG_API TensorHandle mlg_group_norm(TensorHandle x, int64_t groups, TensorHandle weight, TensorHandle bias, double eps) {
+  MLG_HANDLE(torch::group_norm(*x, groups, opt(weight), opt(bias), eps))
+}
+
+MLG_API TensorHandle mlg_dropout(TensorHandle x, double p, int training) {
+  MLG_HANDLE(torch::dropout(*x, p, training != 0))
+}
+
+MLG_API TensorHandle mlg_embedding(TensorHandle weight, TensorHandle indices, int64_t padding_idx) {
+  MLG_HANDLE(torch::embedding(*weight, *indices, padding_idx))
+}
+
+// mode: 0 nearest, 1 bilinear. Either an output size (h, w) or scale factors (sh, sw) is given.
+MLG_API TensorHandle mlg_interpolate(TensorHandle x, int mode, const int64_t* size, const double* scale,
+                                     int align_corners) {
+  MLG_TRY
+  auto o = F::InterpolateFuncOptions();
+  if (size) o.size(std::vector<int64_t>{size[0], size[1]});
+  else o.scale_factor(std::vector<double>{scale[0], scale[1]});
+  if (mode == 0) o.mode(torch::kNearest);
+  else {
+    o.mode(torch::kBilinear);
+    o.align_corners(align_corners != 0);
+  }
+  return mlg::wrap(F::interpolate(*x, o));
+  MLG_CATCH(nullptr)
+}
+
+MLG_API TensorHandle mlg_max_pool2d(TensorHandle x, const int64_t* kernel, const int64_t* stride,
+                                    const int64_t* padding, const int64_t* dilation, int ceil_mode) {
+  MLG_HANDLE(torch::max_pool2d(*x, dims(kernel, 2), dims(stride, 2), dims(padding, 2), dims(dilation, 2),
+                               ceil_mode != 0))
+}
+
+MLG_API TensorHandle mlg_avg_pool2d(TensorHandle x, const int64_t* kernel, const int64_t* stride,
+                                    const int64_t* padding, int ceil_mode, int count_include_pad,
+                                    int64_t divisor_override) {
+  MLG_HANDLE(torch::avg_pool2d(*x, dims(kernel, 2), dims(stride, 2), dims(padding, 2), ceil_mode != 0,
+                               count_include_pad != 0,
+                               divisor_override > 0 ? c10::optional<int64_t>(divisor_override) : c10::nullopt))
+}
+
+// max: 0 adaptive average, 1 adaptive max (values only)
+MLG_API TensorHandle mlg_adaptive_pool2d(TensorHandle x, const int64_t* size, int max) {
+  MLG_HANDLE(max ? std::get<0>(torch::adaptive_max_pool2d(*x, dims(size, 2)))
+                 : torch::adaptive_avg_pool2d(*x, dims(size, 2)))
+}
+
+// mode: 0 constant, 1 reflect, 2 replicate, 3 circular
+MLG_API TensorHandle mlg_pad(TensorHandle x, const int64_t* pads, int n, int mode, double value) {
+  MLG_TRY
+  auto o = F::PadFuncOptions(std::vector<int64_t>(pads, pads + n));
+  switch (mode) {
+    case 0: o.mode(torch::kConstant).value(value); break;
+    case 1: o.mode(torch::kReflect); break;
+    case 2: o.mode(torch::kReplicate); break;
+    case 3: o.mode(torch::kCircular); break;
+    default: TORCH_CHECK(false, "unknown padding mode ", mode);
+  }
+  return mlg::wrap(F::pad(*x, o));
+  MLG_CATCH(nullptr)
+}
+
+MLG_API TensorHandle mlg_pixel_shuffle(TensorHandle x, int64_t factor, int inverse) {
+  MLG_HANDLE(inverse ? torch::pixel_unshuffle(*x, factor) : torch::pixel_shuffle(*x, factor))
+}
+
+// ---- activations with parameters ---------------------------------------------------------------
+// op: 0 leaky_relu(a), 1 softplus(beta a, threshold b), 2 elu(alpha a), 3 hardtanh(min a, max b),
+//     4 celu(a), 5 threshold(a, value b), 6 gelu tanh approximation, 7 relu6
+MLG_API TensorHandle mlg_activation(int op, TensorHandle x, double a, double b) {
+  MLG_TRY
+  torch::Tensor r;
+  switch (op) {
+    case 0: r = torch::leaky_relu(*x, a); break;
+    case 1: r = torch::softplus(*x, a, b); break;
+    case 2: r = torch::elu(*x, a); break;
+    case 3: r = torch::hardtanh(*x, a, b); break;
+    case 4: r = torch::celu(*x, a); break;
+    case 5: r = torch::threshold(*x, a, b); break;
+    case 6: r = torch::gelu(*x, "tanh"); break;
+    case 7: r = torch::hardtanh(*x, 0.0, 6.0); break;
+    default: TORCH_CHECK(false, "unknown activation ", op);
+  }
+  return mlg::wrap(r);
+  MLG_CATCH(nullptr)
+}
+MLG_API int mlg_leaky_relu_(TensorHandle x, double slope) { MLG_STATUS(torch::leaky_relu_(*x, slope)) }
+
+MLG_API TensorHandle mlg_normalize(TensorHandle x, double p, int64_t dim, double eps) {
+  MLG_HANDLE(F::normalize(*x, F::NormalizeFuncOptions().p(p).dim(dim).eps(eps)))
+}
+
+// ---- losses --------------------------------------------------------------------------------------
+// op: 0 mse, 1 l1, 2 binary_cross_entropy(weight), 3 bce_with_logits(weight, pos_weight), 4 smooth_l1(beta a),
+//     5 huber(delta a), 6 kl_div(log_target a != 0), 7 nll(weight, ignore_index a), 8 cross_entropy(weight,
+//     ignore_index a, label_smoothing b)
+MLG_API TensorHandle mlg_loss(int op, TensorHandle input, TensorHandle target, TensorHandle weight,
+                              TensorHandle pos_weight, int reduction_kind, double a, double b) {
+  MLG_TRY
+  auto r = reduction(reduction_kind);
+  torch::Tensor out;
+  switch (op) {
+    case 0: out = torch::mse_loss(*input, *target, r); break;
+    case 1: out = torch::l1_loss(*input, *target, r); break;
+    case 2: out = torch::binary_cross_entropy(*input, *target, opt(weight), r); break;
+    case 3: out = torch::binary_cross_entropy_with_logits(*input, *target, opt(weight), opt(pos_weight), r); break;
+    case 4: out = torch::smooth_l1_loss(*input, *target, r, a); break;
+    case 5: out = torch::huber_loss(*input, *target, r, a); break;
+    case 6: out = torch::kl_div(*input, *target, r, a != 0); break;
+    case 7: out = torch::nll_loss(*input, *target, opt(weight), r, static_cast<int64_t>(a)); break;
+    case 8: out = torch::cross_entropy_loss(*input, *target, opt(weight), r, static_cast<int64_t>(a), b); break;
+    default: TORCH_CHECK(false, "unknown loss ", op);
+  }
+  return mlg::wrap(out);
+  MLG_CATCH(nullptr)
+}
