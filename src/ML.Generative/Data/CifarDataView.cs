@@ -47,7 +47,7 @@ internal sealed class CifarDataView : IndexedDataView
             }
         }
         var b = new DataViewSchema.Builder()
-            .AddColumn("Image", new ImageDataViewType(32, 32))
+            .AddColumn("Image", new ImageDataViewType(32, 32, 3))
             .AddColumn("Label", new KeyDataViewType(variant == CifarVariant.Cifar10 ? 10UL : 100UL));
         if (variant == CifarVariant.Cifar100) b.AddColumn("CoarseLabel", new KeyDataViewType(20));
         schema = b.ToSchema();

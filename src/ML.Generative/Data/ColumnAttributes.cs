@@ -29,8 +29,10 @@ public sealed class KeyTypeAttribute(ulong count) : Attribute
 
 /// <summary>Gives an <see cref="ImageData"/> member a fixed size.</summary>
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
-public sealed class ImageTypeAttribute(int height, int width) : Attribute
+public sealed class ImageTypeAttribute(int height, int width, int channels = 0) : Attribute
 {
+    /// <summary>1, 3 or 4 channels, or 0 when it varies.</summary>
+    public int Channels { get; } = channels;
     /// <summary>Height in pixels.</summary>
     public int Height { get; } = height;
     /// <summary>Width in pixels.</summary>
@@ -82,7 +84,7 @@ internal sealed class ClassColumnMap<T>
         if (t == typeof(ImageData))
         {
             var it = m.GetCustomAttribute<ImageTypeAttribute>();
-            return new ImageDataViewType(it?.Height ?? 0, it?.Width ?? 0);
+            return new ImageDataViewType(it?.Height ?? 0, it?.Width ?? 0, it?.Channels ?? 0);
         }
         if (NumberDataViewType.FromType(t) is { } n) return n;
         if (t.IsArray && t.GetArrayRank() == 1 && NumberDataViewType.FromType(t.GetElementType()!) is { } item)

@@ -144,17 +144,17 @@ public sealed class VectorDataViewType : DataViewType
 
 /// <summary>
 /// A decoded image (<see cref="ImageData"/>). Height and width are 0 when they vary by row (a folder of
-/// images of different sizes); a resize makes them known.
+/// images of different sizes; a resize makes them known); channels is 0 when it varies (decoding "as stored").
 /// </summary>
 public sealed class ImageDataViewType : DataViewType
 {
-    /// <summary>An image type of the given size (0, 0: varies).</summary>
-    public ImageDataViewType(int height = 0, int width = 0) : base(typeof(ImageData))
+    /// <summary>An image type of the given size (0, 0: varies) and channel count (0: varies).</summary>
+    public ImageDataViewType(int height = 0, int width = 0, int channels = 0) : base(typeof(ImageData))
     {
         if (height < 0 || width < 0 || (height == 0) != (width == 0))
             throw new ArgumentOutOfRangeException(nameof(height), "image height and width are both positive, or both 0 (varying)");
-        Height = height;
-        Width = width;
+        if (channels is not (0 or 1 or 3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), "images have 1, 3 or 4 channels (0: varies)");
+        (Height, Width, Channels) = (height, width, channels);
     }
 
     /// <summary>The height in pixels, or 0 when it varies.</summary>
@@ -163,12 +163,22 @@ public sealed class ImageDataViewType : DataViewType
     /// <summary>The width in pixels, or 0 when it varies.</summary>
     public int Width { get; }
 
+    /// <summary>1, 3 or 4 channels, or 0 when it varies.</summary>
+    public int Channels { get; }
+
     /// <summary>True when every image has the same size.</summary>
     public bool IsKnownSize => Height > 0;
 
-    /// <inheritdoc/>
-    public override bool Equals(DataViewType? other) => other is ImageDataViewType i && i.Height == Height && i.Width == Width;
+    /// <summary>This type with another size.</summary>
+    public ImageDataViewType WithSize(int height, int width) => new(height, width, Channels);
+
+    /// <summary>This type with another channel count.</summary>
+    public ImageDataViewType WithChannels(int channels) => new(Height, Width, channels);
 
     /// <inheritdoc/>
-    public override string ToString() => IsKnownSize ? $"Image<{Height}x{Width}>" : "Image";
+    public override bool Equals(DataViewType? other) => other is ImageDataViewType i && i.Height == Height && i.Width == Width && i.Channels == Channels;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        "Image" + (IsKnownSize || Channels > 0 ? $"<{(IsKnownSize ? $"{Height}x{Width}" : "?x?")}{(Channels > 0 ? $"x{Channels}" : "")}>" : "");
 }

@@ -28,7 +28,7 @@ internal sealed class IdxDataView : IndexedDataView
         images = imageData;
         (height, width) = (imageDims[1], imageDims[2]);
         long n = imageDims[0];
-        var b = new DataViewSchema.Builder().AddColumn("Image", new ImageDataViewType(height, width));
+        var b = new DataViewSchema.Builder().AddColumn("Image", new ImageDataViewType(height, width, 1));
         if (labelsPath != null)
         {
             var (labelDims, labelData) = Read(labelsPath);

@@ -71,7 +71,7 @@ public sealed class TransformerChain<TLastTransformer> : ITransformer, IEnumerab
         return transformers.Aggregate(input, (d, t) => t.Transform(d));
     }
 
-    /// <summary>Chains are saved stage by stage by <see cref="ModelOperationsCatalog.Save"/>, never as one component.</summary>
+    /// <summary>Chains are saved stage by stage by <c>ctx.Model.Save</c>, never as one component.</summary>
     public void Save(ModelSaveContext context) =>
         throw new InvalidOperationException("a transformer chain is saved stage by stage: use ctx.Model.Save(chain, schema, path)");
 

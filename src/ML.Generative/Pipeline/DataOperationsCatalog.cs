@@ -89,7 +89,7 @@ public sealed partial class DataOperationsCatalog : CatalogBase
         return new FilterDataView(input, Array.Empty<string>(), c => () => c.Position >= skip && c.Position - skip < take, keepsShuffle: false);
     }
 
-    /// <summary>The rows whose <paramref name="labelColumn"/> is one of <paramref name="labels"/> — e.g. one class
+    /// <summary>The rows whose <paramref name="labelColumn"/> is one of <paramref name="label"/> or <paramref name="moreLabels"/> — e.g. one class
     /// for one-class (anomaly) training. The label column is a key or an integer column.</summary>
     public IDataView FilterByLabel(IDataView data, uint label, string labelColumn = "Label", params uint[] moreLabels)
     {

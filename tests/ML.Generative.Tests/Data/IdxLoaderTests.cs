@@ -12,7 +12,7 @@ public class IdxLoaderTests
     {
         var view = ctx.Data.LoadDataset("fashion-mnist", DatasetSplit.Train);
         Assert.Equal(60000, view.GetRowCount());
-        Assert.Equal(new ImageDataViewType(28, 28), view.Schema["Image"].Type);
+        Assert.Equal(new ImageDataViewType(28, 28, 1), view.Schema["Image"].Type);
         Assert.Equal(new KeyDataViewType(10), view.Schema["Label"].Type);
         var labels = TestData.Column<uint>(view, "Label");
         // Fashion-MNIST is balanced: 6,000 training images per class; the first is an ankle boot (9).
