@@ -67,13 +67,15 @@ public static unsafe class ImageCodec
             if ((long)w * h > options.MaxPixels)
                 throw new ImageDecodeException(source, $"{w}x{h} pixels exceeds the limit of {options.MaxPixels}");
             var samples = (long)w * h * c;
+            // Decoded as stored when that is already what was asked for (no conversion pass).
+            var asStored = c == options.ColorMode switch { ImageColorMode.Gray => 1, ImageColorMode.Rgb => 3, ImageColorMode.Rgba => 4, _ => c == 2 ? -1 : c };
             float[] values;
             if (is16 != 0)
             {
                 var raw = new ushort[samples];
                 fixed (ushort* o = raw)
                     if (ImageNative.mlg_image_decode(p, bytes.Length, c, 1, o, samples * 2) != 0) throw new ImageDecodeException(source, TakeError());
-                if (c is 1 or 3 or 4 && options.ColorMode == ImageColorMode.Auto) return new ImageData(w, h, c, raw, source);
+                if (asStored) return new ImageData(w, h, c, raw, source);
                 values = Array.ConvertAll(raw, v => (float)v);
             }
             else
@@ -81,7 +83,7 @@ public static unsafe class ImageCodec
                 var raw = new byte[samples];
                 fixed (byte* o = raw)
                     if (ImageNative.mlg_image_decode(p, bytes.Length, c, 0, o, samples) != 0) throw new ImageDecodeException(source, TakeError());
-                if (c is 1 or 3 or 4 && options.ColorMode == ImageColorMode.Auto) return new ImageData(w, h, c, raw, source);
+                if (asStored) return new ImageData(w, h, c, raw, source);
                 values = Array.ConvertAll(raw, v => (float)v);
             }
             return ImageConversions.Convert(values, w, h, c, is16 != 0 ? 16 : 8, options, source);

@@ -72,3 +72,14 @@ public sealed partial class DataOperationsCatalog
         }
     }
 }
+
+public sealed partial class DataOperationsCatalog
+{
+    /// <summary>
+    /// Batches of <paramref name="column"/> as tensors <c>[B, C, H, W]</c> (images scaled to [0, 1], or float vectors
+    /// of known shape), with labels when <see cref="BatchOptions.LabelColumn"/> is set. Rows are written straight into
+    /// the batch tensor; decoding runs ahead on a background thread. Each enumeration is one epoch.
+    /// </summary>
+    public IEnumerable<DataBatch> CreateBatches(IDataView data, string column, BatchOptions? options = null) =>
+        new TensorBatches(data, column, options ?? new BatchOptions());
+}
