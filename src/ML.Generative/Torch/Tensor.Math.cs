@@ -15,6 +15,7 @@ public static partial class torch
         private Tensor S(Binary op, long value, double alpha = 1) => Wrap(mlg_binary_scalar(op, Handle, value, value, 1, alpha));
         private Tensor BInPlace(Binary op, Tensor other, double alpha = 1) { Errors.Check(mlg_binary_(op, Handle, other.Handle, alpha)); return this; }
         private Tensor SInPlace(Binary op, double value, double alpha = 1) { Errors.Check(mlg_binary_scalar_(op, Handle, value, 0, 0, alpha)); return this; }
+        private Tensor SInPlace(Binary op, long value, double alpha = 1) { Errors.Check(mlg_binary_scalar_(op, Handle, value, value, 1, alpha)); return this; }
 
         // ---- element-wise, unary ------------------------------------------------------------------
         public Tensor neg() => U(Unary.Neg);
@@ -57,6 +58,13 @@ public static partial class torch
         // ---- element-wise, binary -----------------------------------------------------------------
         public Tensor add(Tensor other, double alpha = 1) => B(Binary.Add, other, alpha);
         public Tensor add(double value) => S(Binary.Add, value);
+        // Integer scalars keep integer tensors integral (PyTorch's promotion rules for Python ints).
+        public Tensor add(long value) => S(Binary.Add, value);
+        public Tensor sub(long value) => S(Binary.Sub, value);
+        public Tensor mul(long value) => S(Binary.Mul, value);
+        public Tensor add_(long value) => SInPlace(Binary.Add, value);
+        public Tensor sub_(long value) => SInPlace(Binary.Sub, value);
+        public Tensor mul_(long value) => SInPlace(Binary.Mul, value);
         public Tensor sub(Tensor other, double alpha = 1) => B(Binary.Sub, other, alpha);
         public Tensor sub(double value) => S(Binary.Sub, value);
         public Tensor mul(Tensor other) => B(Binary.Mul, other);
