@@ -70,6 +70,8 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
 {
     private readonly List<nn.Module<Tensor, Tensor>> layers = new();
 
+    public Sequential() : base("Sequential") { }
+
     public Sequential(params nn.Module<Tensor, Tensor>[] modules) : base("Sequential")
     {
         foreach (var m in modules) append(m);
