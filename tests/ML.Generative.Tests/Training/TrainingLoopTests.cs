@@ -92,6 +92,43 @@ public class TrainingLoopTests
             Assert.True(expected.equal(resumed.Network.state_dict()[key]), $"'{key}' differs after resume");
     }
 
+    [Fact]
+    public void FileCheckpoint_ResumesLikeTheInMemoryOne()
+    {
+        var (images, _) = TestData.FashionMnist(128);
+        using var data = new TensorBatchSource(images);
+        images.Dispose();
+        var dir = Directory.CreateTempSubdirectory("mlgen-ckpt");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "run.ckpt");
+            var straight = NewVae(5);
+            using var straightNet = straight.Network;
+            new SingleObjectiveTrainer(new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 2 }).Fit(straight, data);
+
+            var first = NewVae(5);
+            using var firstNet = first.Network;
+            using var cts = new CancellationTokenSource();
+            var stop = new SynchronousProgress(p => { if (p.EndOfEpoch) cts.Cancel(); });
+            var options = new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 2, CheckpointPath = path, Resume = true };
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                new SingleObjectiveTrainer(options, new FileCheckpointStore(path)).Fit(first, data, progress: stop, cancellation: cts.Token));
+            Assert.True(File.Exists(path));
+            Assert.Empty(dir.GetFiles().Where(f => f.Name != "run.ckpt")); // no temporary files left
+
+            var resumed = NewVae(77);
+            using var resumedNet = resumed.Network;
+            var history = new SingleObjectiveTrainer(options, new FileCheckpointStore(path)).Fit(resumed, data);
+            Assert.Equal(2, history.Epochs.Count);
+            foreach (var (key, expected) in straight.Network.state_dict())
+                Assert.True(expected.equal(resumed.Network.state_dict()[key]), $"'{key}' differs after resuming from the file");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     private sealed class ExplodingModel : ITrainable
     {
         private readonly ML.Generative.Torch.Modules.Linear layer = nn.Linear(4, 1);
