@@ -197,6 +197,10 @@ public static partial class torch
             /// <summary>Converts floating-point parameters and buffers to <paramref name="type"/>.</summary>
             public Module to(ScalarType type) => Apply(t => t.dtype.IsFloatingPoint() ? t.to(type) : t.alias());
 
+            /// <summary>Lays 4-D parameters and buffers out in <paramref name="format"/> (channels-last lets oneDNN
+            /// skip layout conversions around convolutions).</summary>
+            public Module to(MemoryFormat format) => Apply(t => t.Dimensions == 4 ? t.contiguous(format) : t.alias());
+
             public Module to(ScalarType type, Device device) => Apply(t => t.dtype.IsFloatingPoint() ? t.to(type, device) : t.to(device));
 
             private Module Apply(Func<Tensor, Tensor> convert)
