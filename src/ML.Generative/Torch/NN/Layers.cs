@@ -38,7 +38,7 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
         this.paddingIdx = paddingIdx ?? -1;
         weight = new nn.Parameter(randn(new[] { numEmbeddings, embeddingDim }, dtype, device));
         if (paddingIdx is { } pi)
-            using (no_grad()) weight[pi] = zeros(new[] { embeddingDim });
+            using (no_grad()) weight.index_put_(0.0, pi);
         RegisterComponents();
     }
 
