@@ -115,6 +115,30 @@ public class LifetimeTests
     }
 
     [Fact]
+    public void Scope_LeftOpenInside_IsClosedWithItsOuterScope_AndScopesBelongToTheirThread()
+    {
+        DisposeScope forgotten;
+        Tensor leaked;
+        using (NewDisposeScope())
+        {
+            forgotten = NewDisposeScope();
+            leaked = ones(1);
+        }
+        // The inner scope was never disposed; once the outer one is, new tensors are no longer collected by it.
+        using var free = ones(1);
+        Assert.Equal(1, forgotten.Count);
+        forgotten.Dispose();
+        Assert.True(leaked.IsInvalid);
+        Assert.False(free.IsInvalid);
+
+        DisposeScope? other = null;
+        var thread = new Thread(() => other = NewDisposeScope());
+        thread.Start();
+        thread.Join();
+        Assert.Throws<InvalidOperationException>(() => other!.Dispose());
+    }
+
+    [Fact]
     public void MoveToOuter_AtTheOutermostScope_LeavesTheTensorToTheCaller()
     {
         SettleFinalizers();

@@ -164,6 +164,27 @@ public class OptimizerTests
         Assert.Equal(new double[] { 1, 2 }, p.data<double>());
     }
 
+    [Theory]
+    [InlineData(2.0, 0.5)]
+    [InlineData(2.0, 100.0)]
+    [InlineData(double.PositiveInfinity, 0.5)]
+    public void ClipGradNorm_ScalesAllGradientsByTheirJointNorm(double normType, double maxNorm)
+    {
+        using var scope = NewDisposeScope();
+        var g1 = Values(3, 31, 2);
+        var g2 = Values(2, 32, 2);
+        var a = tensor(new double[3], requires_grad: true);
+        var b = tensor(new double[2], requires_grad: true);
+        a.grad = tensor(g1);
+        b.grad = tensor(g2);
+        var all = g1.Concat(g2).ToArray();
+        var total = double.IsPositiveInfinity(normType) ? all.Max(Math.Abs) : Math.Sqrt(all.Sum(v => v * v));
+        AssertClose(total, nn.utils.clip_grad_norm_(new[] { a, b }, maxNorm, normType), 1e-12);
+        var coef = Math.Min(1, maxNorm / (total + 1e-6));
+        AssertClose(g1.Select(v => v * coef).ToArray(), a.grad!, 1e-12);
+        AssertClose(g2.Select(v => v * coef).ToArray(), b.grad!, 1e-12);
+    }
+
     // ---- schedulers -----------------------------------------------------------------------------
 
     private static void CheckSchedule(Func<optim.Optimizer, optim.lr_scheduler.LRScheduler> make, Func<int, double, double> next, int epochs)
