@@ -32,6 +32,24 @@ public class TensorOpsTests
     }
 
     [Fact]
+    public void Item_IsExactForInt64_AndConvertsLikeTo()
+    {
+        using var scope = NewDisposeScope();
+        const long big = (1L << 53) + 1;   // not representable as a double
+        Assert.Equal(big, tensor(new[] { big }).item<long>());
+        Assert.Equal(long.MinValue, tensor(new[] { long.MinValue }).item<long>());
+        // Conversions agree with the tensor's own conversion (truncation toward zero), as data<T>() does.
+        var x = tensor(new[] { 2.7f });
+        Assert.Equal(x.data<long>()[0], x.item<long>());
+        Assert.Equal(2L, x.item<long>());
+        Assert.Equal(-2, tensor(new[] { -2.7 }).item<int>());
+        Assert.Equal(2.7f, x.item<float>());
+        Assert.True(tensor(new[] { 0.5 }).item<bool>());
+        Assert.False(tensor(new[] { 0.0 }).item<bool>());
+        Assert.Equal(0.1, tensor(new[] { 0.1 }).item<double>());
+    }
+
+    [Fact]
     public void LinalgEigh_HandComputedTwoByTwo()
     {
         using var scope = NewDisposeScope();
