@@ -2,6 +2,7 @@ using ML.Generative.Torch;
 using ML.Generative.Torch.Modules;
 using static ML.Generative.Tests.Torch.Reference;
 using static ML.Generative.Torch.torch;
+using F = ML.Generative.Torch.torch.nn.functional;
 
 namespace ML.Generative.Tests.Torch;
 
@@ -96,6 +97,26 @@ public class ModuleTests
         Assert.Equal(new float[] { 0.25f, 0.25f }, target.state_dict()["1.running_mean"].data<float>());
         using (no_grad()) source.state_dict()["0.weight"].fill_(9);
         Assert.DoesNotContain(9f, target.state_dict()["0.weight"].data<float>());
+    }
+
+    [Fact]
+    public void Sequential_WithLayersReturningTheirInput_DisposesNeitherTheInputNorTheResult()
+    {
+        using var scope = NewDisposeScope();
+        var first = nn.Linear(3, 4, dtype: ScalarType.Float64);
+        var second = nn.Linear(4, 2, dtype: ScalarType.Float64);
+        // In-place activations (DCGAN's LeakyReLU(inplace=True)) and identities hand back the very tensor they got.
+        using var model = nn.Sequential(first, new Lambda("LeakyReLU_", x => F.leaky_relu(x, 0.2, inplace: true)), second);
+        var input = F64(Values(6, 1), 2, 3);
+        var expected = second.forward(F.leaky_relu(first.forward(input), 0.2));
+        AssertClose(expected.data<double>(), model.forward(input));
+
+        using var identity = nn.Sequential(new Lambda("Same", x => x), nn.Tanh());
+        var y = identity.forward(input);
+        Assert.False(input.IsInvalid);
+        AssertClose(input.tanh().data<double>(), y);
+        using var single = nn.Sequential(new Lambda("Same", x => x));
+        Assert.Same(input, single.forward(input));
     }
 
     [Fact]

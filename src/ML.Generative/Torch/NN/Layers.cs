@@ -97,12 +97,13 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         if (layers.Count == 0) return input.alias();
-        // Intermediate results are disposed as soon as the next layer has consumed them.
+        // Intermediate results are disposed as soon as the next layer has consumed them; never the caller's
+        // input, nor a tensor that a layer handed back as its result (in-place activations, identities).
         var x = layers[0].forward(input);
         for (var i = 1; i < layers.Count; i++)
         {
             var next = layers[i].forward(x);
-            x.Dispose();
+            if (!ReferenceEquals(next, x) && !ReferenceEquals(x, input)) x.Dispose();
             x = next;
         }
         return x;
