@@ -42,6 +42,24 @@ public class ConvLinearTests
         Assert.InRange(sd, 0.8 * bound / Math.Sqrt(3), 1.2 * bound / Math.Sqrt(3));
     }
 
+    [Fact]
+    public void ConvLayers_DefaultInit_UseFanInOfWeightDimensionOne_AsPyTorch()
+    {
+        // PyTorch computes fan_in from dim 1 times the kernel area for both layouts, so a transposed convolution
+        // (C_in, C_out/g, k, k) gets fan_in = C_out/g·k², not C_in·k².
+        using var conv = nn.Conv2d(8, 2, 4);
+        using var deconv = nn.ConvTranspose2d(8, 2, 4);
+        foreach (var (layer, fanIn) in new[] { ((WeightedLayer)conv, 8 * 16), (deconv, 2 * 16) })
+        {
+            var bound = 1 / Math.Sqrt(fanIn);
+            var w = layer.weight.data<float>();
+            Assert.All(w, v => Assert.InRange(v, -bound, bound));
+            Assert.All(layer.bias!.data<float>(), v => Assert.InRange(v, -bound, bound));
+            // 256 uniform draws reach close to the bound.
+            Assert.True(w.Max(Math.Abs) > 0.9 * bound, $"{layer.name}: max |w| {w.Max(Math.Abs)} vs bound {bound}");
+        }
+    }
+
     public static IEnumerable<object[]> ConvCases() => new[]
     {
         // n, c, h, w, o, kh, kw, stride, padding, dilation, groups, bias

@@ -46,13 +46,14 @@ public class NormalizationTests
     }
 
     [Theory]
-    [InlineData(2, 4, 3, 1)]   // BatchNorm1d on (N, C)
-    [InlineData(3, 4, 2, 5)]   // BatchNorm1d on (N, C, L)
-    [InlineData(4, 2, 3, 6)]   // BatchNorm2d on (N, C, 2, 3)
-    public void BatchNorm_TrainUsesBatchStats_UpdatesRunningStats_EvalUsesThem(int rank, int n, int c, int s)
+    [InlineData(2, 4, 3, 1, 0.1)]   // BatchNorm1d on (N, C)
+    [InlineData(3, 4, 2, 5, 0.3)]   // BatchNorm1d on (N, C, L)
+    [InlineData(4, 2, 3, 6, 0.1)]   // BatchNorm2d on (N, C, 2, 3)
+    [InlineData(4, 3, 2, 6, 0.6)]
+    public void BatchNorm_TrainUsesBatchStats_UpdatesRunningStats_EvalUsesThem(int rank, int n, int c, int s, double m)
     {
         using var scope = NewDisposeScope();
-        var bn = rank == 4 ? nn.BatchNorm2d(c, dtype: ScalarType.Float64) : nn.BatchNorm1d(c, dtype: ScalarType.Float64);
+        var bn = rank == 4 ? nn.BatchNorm2d(c, momentum: m, dtype: ScalarType.Float64) : nn.BatchNorm1d(c, momentum: m, dtype: ScalarType.Float64);
         var w = Values(c, 1).Select(v => 1 + v).ToArray();
         var b = Values(c, 2);
         bn.weight!.copy_(F64(w, c));
@@ -69,8 +70,8 @@ public class NormalizationTests
             AssertClose(Affine(x, n, c, s, mean, biased, w, b), y, rtol: 1e-9, atol: 1e-9, what: $"train output, step {step}");
             for (var ch = 0; ch < c; ch++)
             {
-                runMean[ch] = 0.9 * runMean[ch] + 0.1 * mean[ch];
-                runVar[ch] = 0.9 * runVar[ch] + 0.1 * unbiased[ch];
+                runMean[ch] = (1 - m) * runMean[ch] + m * mean[ch];
+                runVar[ch] = (1 - m) * runVar[ch] + m * unbiased[ch];
             }
             AssertClose(runMean, bn.running_mean!, what: "running_mean");
             AssertClose(runVar, bn.running_var!, what: "running_var");
