@@ -1,6 +1,7 @@
 // Tensor math: element-wise, comparison, reductions, shapes, joining/splitting, indexing.
 // Families of ops share one entry point with an op code; the codes match Torch/Native/NativeOps.cs.
 #include "common.h"
+#include <cmath>
 
 using mlg::dims;
 namespace idx = torch::indexing;
