@@ -88,7 +88,7 @@ public class SafeTensorsRoundTripTests
     {
         using var scope = NewDisposeScope();
         var matrix = tensor(new float[] { 1, 2, 3, 4, 5, 6 }, new long[] { 2, 3 });
-        var parameter = new nn.Parameter(matrix);
+        var parameter = new nn.Parameter(matrix.clone()); // a Parameter takes over the tensor it is given
         var transposed = matrix.t(); // a strided view: written row-major as its own shape
         using var memory = new MemoryStream();
         SafeTensors.Save(memory, new Dictionary<string, Tensor> { ["p"] = parameter, ["t"] = transposed });
