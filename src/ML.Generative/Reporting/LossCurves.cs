@@ -82,11 +82,16 @@ public static class LossCurves
         return charts;
     }
 
-    // A missing value becomes NaN, which breaks the line instead of joining across the gap.
-    private static List<(double, double)> Points(TrainingHistory history, string term, double scale, bool validation) =>
-        history.Epochs.Select(e =>
+    // An epoch without the term (validation every few epochs) is left out, so the line joins across it; a NaN
+    // value stays and breaks the line, showing where training went wrong.
+    private static List<(double, double)> Points(TrainingHistory history, string term, double scale, bool validation)
+    {
+        var points = new List<(double, double)>();
+        foreach (var e in history.Epochs)
         {
             var values = validation ? e.Validation : e.Train;
-            return ((double)e.Epoch, values is not null && values.TryGetValue(term, out var v) ? v * scale : double.NaN);
-        }).ToList();
+            if (values is not null && values.TryGetValue(term, out var v)) points.Add((e.Epoch, v * scale));
+        }
+        return points;
+    }
 }

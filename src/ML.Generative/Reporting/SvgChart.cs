@@ -88,8 +88,9 @@ public abstract class SvgChart
         y.PixelEnd = plot.Top;
         DrawYAxis(w, y, plot);
         DrawXAxis(w, x, plot);
-        w.Open("clipPath", ("id", id + "-plot")).Empty("rect", ("x", HtmlWriter.Num(plot.Left)), ("y", HtmlWriter.Num(plot.Top - 4)),
-            ("width", HtmlWriter.Num(plot.Width)), ("height", HtmlWriter.Num(plot.Height + 8))).Close("clipPath");
+        // The clip reaches a little past the frame so markers on its edge stay whole.
+        w.Open("clipPath", ("id", id + "-plot")).Empty("rect", ("x", HtmlWriter.Num(plot.Left - 5)), ("y", HtmlWriter.Num(plot.Top - 5)),
+            ("width", HtmlWriter.Num(plot.Width + 10)), ("height", HtmlWriter.Num(plot.Height + 10))).Close("clipPath");
         w.Open("g", ("clip-path", $"url(#{id}-plot)")).Line();
         DrawData(w, x, y, plot);
         w.Close("g").Line();

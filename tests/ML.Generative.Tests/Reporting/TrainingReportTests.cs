@@ -107,10 +107,13 @@ public class TrainingReportTests
 
         var trainOnly = new TrainingHistory();
         trainOnly.Epochs.Add(new EpochRecord(1, new Dictionary<string, double> { ["loss"] = 2 }, null));
-        trainOnly.Epochs.Add(new EpochRecord(2, new Dictionary<string, double>(), null));
+        trainOnly.Epochs.Add(new EpochRecord(2, new Dictionary<string, double> { ["loss"] = double.NaN }, new Dictionary<string, double>()));
+        trainOnly.Epochs.Add(new EpochRecord(3, new Dictionary<string, double>(), null));
         var chart = Assert.Single(LossCurves.Build(trainOnly, new LossCurveOptions()));
         var series = Assert.Single(chart.Series);
-        Assert.True(double.IsNaN(series.Points[1].Y)); // a missing value is a gap, not a zero
+        // A NaN value is kept (it breaks the line); an epoch without the term is left out (the line joins across).
+        Assert.Equal(new[] { 1.0, 2 }, series.Points.Select(p => p.X));
+        Assert.True(double.IsNaN(series.Points[1].Y));
     }
 
     [Fact]
