@@ -7,8 +7,9 @@
 #   dataset-fashion-mnist the default data set (/usr/share/datasets/fashion-mnist)
 #   python3-torch python3-numpy  the PyTorch reference for tests' golden values and the benchmarks
 #   python3-pil          an independent image encoder/decoder for the image tests
+#   chromium             headless browser the HTML report test renders and screenshots the report with
 set -euo pipefail
-packages=(libtorch-dev libopenblas0-pthread libstb-dev cmake g++ pkg-config dataset-fashion-mnist python3-torch python3-numpy python3-pil)
+packages=(libtorch-dev libopenblas0-pthread libstb-dev cmake g++ pkg-config dataset-fashion-mnist python3-torch python3-numpy python3-pil chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -110,7 +110,11 @@ public static unsafe class ImageCodec
     public static byte[] EncodeBmp(ImageData image) => Encode(image, 2, 0);
 
     /// <summary>Writes <paramref name="image"/> as a PNG file, atomically (a temp file then a rename).</summary>
-    public static void SavePng(ImageData image, string path) => AtomicFile.Write(path, EncodePng(image));
+    public static void SavePng(ImageData image, string path)
+    {
+        var png = EncodePng(image);
+        Torch.Serialization.AtomicFile.Write(path, s => s.Write(png));
+    }
 
     private static byte[] Encode(ImageData image, int format, int quality)
     {
@@ -137,32 +141,5 @@ public static unsafe class ImageCodec
         var message = ptr == IntPtr.Zero ? "unknown reason" : Marshal.PtrToStringUTF8(ptr)!;
         RuntimeNative.mlg_clear_error();
         return message;
-    }
-}
-
-/// <summary>Writes files atomically: a temp file in the same folder, flushed to disk, then renamed over the target.</summary>
-internal static class AtomicFile
-{
-    internal static void Write(string path, byte[] data) => Write(path, s => s.Write(data));
-
-    internal static void Write(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(s);
-                s.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
     }
 }

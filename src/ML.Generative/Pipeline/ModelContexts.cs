@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ML.Generative.Torch;
+using ML.Generative.Torch.Serialization;
 
 namespace ML.Generative.Pipeline;
 
@@ -57,6 +59,10 @@ public sealed partial class ModelSaveContext
         return AddEntry(name, ms.ToArray());
     }
 
+    /// <summary>Adds named tensors (weights) as one safetensors entry; read them back with <see cref="ModelLoadContext.ReadTensors"/>.</summary>
+    public ModelSaveContext AddTensors(string name, IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AddEntry(name, s => SafeTensors.Save(s, tensors, metadata));
+
     internal static void CheckEntryName(string name)
     {
         if (name == null || !EntryName().IsMatch(name) || name.Contains(".."))
@@ -111,6 +117,20 @@ public sealed class ModelLoadContext
     /// <summary>The bytes of entry <paramref name="name"/>; a clear error when it is missing.</summary>
     public byte[] ReadEntry(string name) => entries.TryGetValue(name, out var b)
         ? b : throw new InvalidDataException($"stage {StageIndex} ({Kind}) has no entry '{name}' (entries: {string.Join(", ", entries.Keys)})");
+
+    /// <summary>The tensors of a safetensors entry written by <see cref="ModelSaveContext.AddTensors"/>, on <paramref name="device"/>
+    /// (default CPU). The entry is untrusted: the safetensors reader checks its header, offsets and sizes.</summary>
+    public Dictionary<string, torch.Tensor> ReadTensors(string name, Device? device = null)
+    {
+        try
+        {
+            return SafeTensors.Load(OpenEntry(name), $"stage {StageIndex} ({Kind}) entry '{name}'", device);
+        }
+        catch (Exception e) when (e is not InvalidDataException and (IOException or FormatException or ArgumentException or TorchException))
+        {
+            throw new InvalidDataException($"stage {StageIndex} ({Kind}) entry '{name}' is not valid safetensors: {e.Message}", e);
+        }
+    }
 
     /// <summary>Entry <paramref name="name"/> as a read-only stream.</summary>
     public Stream OpenEntry(string name) => new MemoryStream(ReadEntry(name), writable: false);

@@ -68,7 +68,7 @@ internal static class ModelZipWriter
         }
         manifest["stages"] = stageNodes;
         var manifestBytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString(ModelJson.Options));
-        Data.AtomicFile.Write(path, stream =>
+        Torch.Serialization.AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             Add(zip, "manifest.json", manifestBytes);

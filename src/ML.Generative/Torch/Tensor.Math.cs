@@ -15,6 +15,7 @@ public static partial class torch
         private Tensor S(Binary op, long value, double alpha = 1) => Wrap(mlg_binary_scalar(op, Handle, value, value, 1, alpha));
         private Tensor BInPlace(Binary op, Tensor other, double alpha = 1) { Errors.Check(mlg_binary_(op, Handle, other.Handle, alpha)); return this; }
         private Tensor SInPlace(Binary op, double value, double alpha = 1) { Errors.Check(mlg_binary_scalar_(op, Handle, value, 0, 0, alpha)); return this; }
+        private Tensor SInPlace(Binary op, long value, double alpha = 1) { Errors.Check(mlg_binary_scalar_(op, Handle, value, value, 1, alpha)); return this; }
 
         // ---- element-wise, unary ------------------------------------------------------------------
         public Tensor neg() => U(Unary.Neg);
@@ -61,6 +62,10 @@ public static partial class torch
         public Tensor sub(double value) => S(Binary.Sub, value);
         public Tensor mul(Tensor other) => B(Binary.Mul, other);
         public Tensor mul(double value) => S(Binary.Mul, value);
+        // Integer scalars stay integers, as in PyTorch: an int64 tensor plus 1 is int64, not float.
+        public Tensor add(long value) => S(Binary.Add, value);
+        public Tensor sub(long value) => S(Binary.Sub, value);
+        public Tensor mul(long value) => S(Binary.Mul, value);
         public Tensor div(Tensor other) => B(Binary.Div, other);
         public Tensor div(double value) => S(Binary.Div, value);
         public Tensor pow(Tensor exponent) => B(Binary.Pow, exponent);
@@ -85,6 +90,9 @@ public static partial class torch
         public Tensor sub_(double value) => SInPlace(Binary.Sub, value);
         public Tensor mul_(Tensor other) => BInPlace(Binary.Mul, other);
         public Tensor mul_(double value) => SInPlace(Binary.Mul, value);
+        public Tensor add_(long value) => SInPlace(Binary.Add, value);
+        public Tensor sub_(long value) => SInPlace(Binary.Sub, value);
+        public Tensor mul_(long value) => SInPlace(Binary.Mul, value);
         public Tensor div_(Tensor other) => BInPlace(Binary.Div, other);
         public Tensor div_(double value) => SInPlace(Binary.Div, value);
         public Tensor pow_(double exponent) => SInPlace(Binary.Pow, exponent);
@@ -203,6 +211,12 @@ public static partial class torch
         public static Tensor operator *(Tensor a, Tensor b) => a.mul(b);
         public static Tensor operator *(Tensor a, double b) => a.mul(b);
         public static Tensor operator *(double a, Tensor b) => b.mul(a);
+        public static Tensor operator +(Tensor a, long b) => a.add(b);
+        public static Tensor operator +(long a, Tensor b) => b.add(a);
+        public static Tensor operator -(Tensor a, long b) => a.sub(b);
+        public static Tensor operator -(long a, Tensor b) => b.S(Binary.RSub, a);
+        public static Tensor operator *(Tensor a, long b) => a.mul(b);
+        public static Tensor operator *(long a, Tensor b) => b.mul(a);
         public static Tensor operator /(Tensor a, Tensor b) => a.div(b);
         public static Tensor operator /(Tensor a, double b) => a.div(b);
         public static Tensor operator /(double a, Tensor b) => b.S(Binary.RDiv, a);

@@ -172,12 +172,21 @@ public static partial class torch
             return this;
         }
 
-        /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/>.</summary>
+        /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/> as the tensor's own
+        /// conversion does (exact for int64, float to integer truncates), like <see cref="data{T}"/>.</summary>
         public unsafe T item<T>() where T : unmanaged
         {
-            double v;
-            Errors.Check(TensorNative.mlg_tensor_item(Handle, &v));
-            return typeof(T) == typeof(bool) ? (T)(object)(v != 0) : (T)Convert.ChangeType(v, typeof(T));
+            // libtorch checks for exactly one element and words the error; a double passing through would
+            // round int64 values above 2^53, so other types are copied out natively.
+            if (typeof(T) == typeof(double) || numel() != 1)
+            {
+                double v;
+                Errors.Check(TensorNative.mlg_tensor_item(Handle, &v));
+                return (T)(object)v;
+            }
+            T result = default;
+            CopyTo(new Span<T>(&result, 1));
+            return result;
         }
 
         /// <summary>The value of a one-element tensor as a double.</summary>

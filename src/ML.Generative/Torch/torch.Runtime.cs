@@ -35,5 +35,17 @@ public static partial class torch
         {
             public static bool is_available() => mlg_mkldnn_is_available() != 0;
         }
+
+        /// <summary>
+        /// Whether transposed convolutions whose kernel equals their stride (no padding) run as one matrix
+        /// multiply plus a pixel rearrangement (k &gt; 1) or as a oneDNN 1x1 convolution (k = 1), instead of
+        /// libtorch 1.13's im2col path. Same result within float rounding; on by default; the environment
+        /// variable MLGEN_NO_FAST_CONV_TRANSPOSE turns it off at start.
+        /// </summary>
+        public static bool fast_conv_transpose
+        {
+            get => Native.NNNative.mlg_get_fast_conv_transpose() != 0;
+            set => Native.NNNative.mlg_set_fast_conv_transpose(value ? 1 : 0);
+        }
     }
 }

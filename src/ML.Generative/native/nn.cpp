@@ -1,6 +1,8 @@
 // torch.nn.functional: layers, normalisation, pooling, resizing, activations and losses.
 // The managed nn modules own their parameters and call these; nothing here keeps state.
 #include "common.h"
+#include <atomic>
+#include <cstdlib>
 
 namespace F = torch::nn::functional;
 using mlg::dims;
@@ -23,11 +25,45 @@ MLG_API TensorHandle mlg_conv2d(TensorHandle x, TensorHandle w, TensorHandle b, 
   MLG_HANDLE(torch::conv2d(*x, *w, or_undefined(b), dims(stride, 2), dims(padding, 2), dims(dilation, 2), groups))
 }
 
+namespace {
+std::atomic<bool> fast_conv_transpose{std::getenv("MLGEN_NO_FAST_CONV_TRANSPOSE") == nullptr};
+
+// libtorch 1.13 runs float32 transposed convolutions as im2col + GEMM + col2im, without oneDNN. When the
+// kernel equals the stride (no overlap, no padding), the op is exactly one GEMM per pixel followed by a
+// pixel rearrangement, which autograd differentiates as well:
+//   (B, Cin, H, W) -> (B·H·W, Cin) @ (Cin, Cout·k·k) -> (B, Cout, H·k, W·k).
+// With k = 1 it is a 1x1 convolution with the weight transposed, which oneDNN runs.
+bool is_pixel_transpose(const torch::Tensor& x, const torch::Tensor& w, const int64_t* stride, const int64_t* padding,
+                        const int64_t* output_padding, int64_t groups, const int64_t* dilation) {
+  return x.dim() == 4 && w.dim() == 4 && groups == 1 && w.size(2) == stride[0] && w.size(3) == stride[1] &&
+         padding[0] == 0 && padding[1] == 0 && output_padding[0] == 0 && output_padding[1] == 0 && dilation[0] == 1 &&
+         dilation[1] == 1 && x.device().is_cpu() && fast_conv_transpose.load(std::memory_order_relaxed);
+}
+
+torch::Tensor pixel_transpose(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
+  const auto B = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
+  const auto Cout = w.size(1), kh = w.size(2), kw = w.size(3);
+  if (kh == 1 && kw == 1) return torch::conv2d(x, w.transpose(0, 1), b);
+  auto y = x.permute({0, 2, 3, 1}).reshape({B * H * W, Cin}).mm(w.reshape({Cin, Cout * kh * kw}));
+  // (B, H, W, Cout, kh, kw) -> (B, Cout, H, kh, W, kw) -> (B, Cout, H·kh, W·kw)
+  y = y.view({B, H, W, Cout, kh, kw}).permute({0, 3, 1, 4, 2, 5}).reshape({B, Cout, H * kh, W * kw});
+  return b.defined() ? y + b.view({1, Cout, 1, 1}) : y;
+}
+}  // namespace
+
+// Turns the fast path on or off (on by default; MLGEN_NO_FAST_CONV_TRANSPOSE turns it off at start).
+MLG_API void mlg_set_fast_conv_transpose(int enabled) { fast_conv_transpose.store(enabled != 0); }
+MLG_API int mlg_get_fast_conv_transpose() { return fast_conv_transpose.load() ? 1 : 0; }
+
 MLG_API TensorHandle mlg_conv_transpose2d(TensorHandle x, TensorHandle w, TensorHandle b, const int64_t* stride,
                                           const int64_t* padding, const int64_t* output_padding, int64_t groups,
                                           const int64_t* dilation) {
-  MLG_HANDLE(torch::conv_transpose2d(*x, *w, or_undefined(b), dims(stride, 2), dims(padding, 2),
-                                     dims(output_padding, 2), groups, dims(dilation, 2)))
+  MLG_TRY
+  if (is_pixel_transpose(*x, *w, stride, padding, output_padding, groups, dilation) && x->size(1) == w->size(0))
+    return mlg::wrap(pixel_transpose(*x, *w, or_undefined(b)));
+  return mlg::wrap(torch::conv_transpose2d(*x, *w, or_undefined(b), dims(stride, 2), dims(padding, 2),
+                                           dims(output_padding, 2), groups, dims(dilation, 2)));
+  MLG_CATCH(nullptr)
 }
 
 MLG_API TensorHandle mlg_batch_norm(TensorHandle x, TensorHandle weight, TensorHandle bias, TensorHandle running_mean,

@@ -1,11 +1,19 @@
 // Tensor math: element-wise, comparison, reductions, shapes, joining/splitting, indexing.
 // Families of ops share one entry point with an op code; the codes match Torch/Native/NativeOps.cs.
 #include "common.h"
+#include <cmath>
 
 using mlg::dims;
 namespace idx = torch::indexing;
 
 namespace {
+// PyTorch rejects a floating alpha for integer tensors; a whole alpha is passed as an integer then.
+c10::Scalar alpha_for(const torch::Tensor& t, double alpha) {
+  if (!c10::isFloatingType(t.scalar_type()) && alpha == static_cast<double>(static_cast<int64_t>(alpha)))
+    return c10::Scalar(static_cast<int64_t>(alpha));
+  return c10::Scalar(alpha);
+}
+
 torch::Tensor unary(int op, const torch::Tensor& a) {
   switch (op) {
     case 0: return a.neg();
@@ -59,8 +67,8 @@ torch::Tensor& unary_(int op, torch::Tensor& a) {
 
 torch::Tensor binary(int op, const torch::Tensor& a, const torch::Tensor& b, double alpha) {
   switch (op) {
-    case 0: return alpha == 1.0 ? a.add(b) : a.add(b, alpha);
-    case 1: return alpha == 1.0 ? a.sub(b) : a.sub(b, alpha);
+    case 0: return a.add(b, alpha_for(a, alpha));
+    case 1: return a.sub(b, alpha_for(a, alpha));
     case 2: return a.mul(b);
     case 3: return a.div(b);
     case 4: return a.pow(b);
@@ -90,8 +98,8 @@ torch::Tensor binary(int op, const torch::Tensor& a, const torch::Tensor& b, dou
 
 torch::Tensor binary_scalar(int op, const torch::Tensor& a, const c10::Scalar& s, double alpha) {
   switch (op) {
-    case 0: return a.add(s, alpha);
-    case 1: return a.sub(s, alpha);
+    case 0: return a.add(s, alpha_for(a, alpha));
+    case 1: return a.sub(s, alpha_for(a, alpha));
     case 2: return a.mul(s);
     case 3: return a.div(s);
     case 4: return a.pow(s);
@@ -104,7 +112,7 @@ torch::Tensor binary_scalar(int op, const torch::Tensor& a, const c10::Scalar& s
     case 11: return a.clamp_min(s);
     case 12: return a.clamp_max(s);
     case 18: return a.remainder(s);
-    case 25: return torch::rsub(a, s, alpha);  // s - a
+    case 25: return torch::rsub(a, s, alpha_for(a, alpha));  // s - a
     case 26: return torch::pow(s, a);          // s ** a
     case 27: return a.reciprocal().mul(s);     // s / a
     default: TORCH_CHECK(false, "binary op ", op, " has no scalar form");
@@ -113,8 +121,8 @@ torch::Tensor binary_scalar(int op, const torch::Tensor& a, const c10::Scalar& s
 
 void binary_(int op, torch::Tensor& a, const torch::Tensor* b, const c10::Scalar* s, double alpha) {
   switch (op) {
-    case 0: b ? a.add_(*b, alpha) : a.add_(*s, alpha); break;
-    case 1: b ? a.sub_(*b, alpha) : a.sub_(*s, alpha); break;
+    case 0: b ? a.add_(*b, alpha_for(a, alpha)) : a.add_(*s, alpha_for(a, alpha)); break;
+    case 1: b ? a.sub_(*b, alpha_for(a, alpha)) : a.sub_(*s, alpha_for(a, alpha)); break;
     case 2: b ? a.mul_(*b) : a.mul_(*s); break;
     case 3: b ? a.div_(*b) : a.div_(*s); break;
     case 4: b ? a.pow_(*b) : a.pow_(*s); break;

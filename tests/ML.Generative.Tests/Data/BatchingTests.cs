@@ -8,15 +8,15 @@ public class BatchingTests
 {
     private readonly GenerativeContext ctx = new(seed: 5);
 
-    private IDataView FashionTest() => ctx.Data.LoadIdx(Path.Combine(TestData.FashionDir, "t10k-images-idx3-ubyte.gz"),
-        Path.Combine(TestData.FashionDir, "t10k-labels-idx1-ubyte.gz"));
+    private IDataView FashionTest() => ctx.Data.LoadIdx(Path.Combine(DataTestKit.FashionDir, "t10k-images-idx3-ubyte.gz"),
+        Path.Combine(DataTestKit.FashionDir, "t10k-labels-idx1-ubyte.gz"));
 
     [Fact]
     public void IdxBatches_HoldThePixelsScaledToUnit_AndTheLabels()
     {
         var data = FashionTest();
-        var images = TestData.Column<ImageData>(data, "Image");
-        var labels = TestData.Column<uint>(data, "Label");
+        var images = DataTestKit.Column<ImageData>(data, "Image");
+        var labels = DataTestKit.Column<uint>(data, "Label");
         var counts = new List<int>();
         var allLabels = new List<long>();
         using var scope = torch.NewDisposeScope();
@@ -50,7 +50,7 @@ public class BatchingTests
         var e1 = Epoch(batches);
         var e2 = Epoch(batches);
         var again = Epoch(ctx.Data.CreateBatches(data, "Image", options));
-        var original = TestData.Column<uint>(data, "Label").Select(l => (long)l).ToArray();
+        var original = DataTestKit.Column<uint>(data, "Label").Select(l => (long)l).ToArray();
         Assert.Equal(original.Order(), e1.Order());
         Assert.NotEqual(original, e1);
         Assert.NotEqual(e1, e2);
@@ -72,7 +72,7 @@ public class BatchingTests
     [Fact]
     public void ABadImage_StopsTheBatchesWithItsName()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         Directory.CreateDirectory(Path.Combine(dir, "a"));
         var ok = new ImageData(2, 2, 1, new byte[] { 1, 2, 3, 4 });
         File.WriteAllBytes(Path.Combine(dir, "a", "1.png"), ImageCodec.EncodePng(ok));
@@ -91,7 +91,7 @@ public class BatchingTests
     public void AHundredThousandImageFolder_StreamsWithBoundedMemory()
     {
         const int count = 100_000;
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var seedFiles = Enumerable.Range(0, 4).Select(i =>
         {
             var path = Path.Combine(dir, $"seed{i}.png");
@@ -99,7 +99,7 @@ public class BatchingTests
             return path;
         }).ToArray();
         // Hard links: 100,000 directory entries without 100,000 copies of the data.
-        TestData.Python("import os,sys\nd,n=sys.argv[1],int(sys.argv[2])\nfor c in range(2):\n os.makedirs(f'{d}/set/c{c}')\nfor i in range(n):\n os.link(f'{d}/seed{i%4}.png', f'{d}/set/c{i%2}/{i:06d}.png')", dir, count.ToString());
+        DataTestKit.Python("import os,sys\nd,n=sys.argv[1],int(sys.argv[2])\nfor c in range(2):\n os.makedirs(f'{d}/set/c{c}')\nfor i in range(n):\n os.link(f'{d}/seed{i%4}.png', f'{d}/set/c{i%2}/{i:06d}.png')", dir, count.ToString());
         var view = ctx.Data.LoadImagesFromFolder(Path.Combine(dir, "set"), colorMode: ImageColorMode.Gray);
         var sized = ctx.Transforms.ResizeImages("Image", 4, 4).Fit(view).Transform(view);
         Assert.Null(sized.GetRowCount());

@@ -13,7 +13,7 @@ public class CifarLoaderTests
     [Fact]
     public void Cifar10Batches_GiveRgbImagesAndLabels_AcrossFiles()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var f1 = Path.Combine(dir, "data_batch_1.bin");
         var f2 = Path.Combine(dir, "data_batch_2.bin");
         File.WriteAllBytes(f1, Record(new byte[] { 3 }, (ch, i) => (byte)(ch * 100 + i % 7)).Concat(Record(new byte[] { 9 }, (_, _) => 1)).ToArray());
@@ -21,8 +21,8 @@ public class CifarLoaderTests
         var view = ctx.Data.LoadCifar(CifarVariant.Cifar10, f1, f2);
         Assert.Equal(3, view.GetRowCount());
         Assert.Equal(new ImageDataViewType(32, 32, 3), view.Schema["Image"].Type);
-        Assert.Equal(new uint[] { 3, 9, 0 }, TestData.Column<uint>(view, "Label"));
-        var images = TestData.Column<ImageData>(view, "Image");
+        Assert.Equal(new uint[] { 3, 9, 0 }, DataTestKit.Column<uint>(view, "Label"));
+        var images = DataTestKit.Column<ImageData>(view, "Image");
         // Pixel (y=0, x=5): red plane value 5, green 100 + 5, blue 200 + 5.
         Assert.Equal((5, 105, 205), (images[0][0, 5, 0], images[0][0, 5, 1], images[0][0, 5, 2]));
         Assert.Equal(31, images[2][31, 0, 2]);  // row index in every plane of the third record
@@ -31,13 +31,13 @@ public class CifarLoaderTests
     [Fact]
     public void Cifar100_HasFineAndCoarseLabels_AndBadSizesAreErrors()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var f = Path.Combine(dir, "train.bin");
         File.WriteAllBytes(f, Record(new byte[] { 19, 99 }, (_, _) => 0).Concat(Record(new byte[] { 4, 42 }, (_, _) => 0)).ToArray());
         var view = ctx.Data.LoadCifar(CifarVariant.Cifar100, f);
         Assert.Equal(new KeyDataViewType(100), view.Schema["Label"].Type);
-        Assert.Equal(new uint[] { 99, 42 }, TestData.Column<uint>(view, "Label"));
-        Assert.Equal(new uint[] { 19, 4 }, TestData.Column<uint>(view, "CoarseLabel"));
+        Assert.Equal(new uint[] { 99, 42 }, DataTestKit.Column<uint>(view, "Label"));
+        Assert.Equal(new uint[] { 19, 4 }, DataTestKit.Column<uint>(view, "CoarseLabel"));
         var cut = Path.Combine(dir, "cut.bin");
         File.WriteAllBytes(cut, File.ReadAllBytes(f)[..5000]);
         Assert.Contains(cut, Assert.Throws<InvalidDataException>(() => ctx.Data.LoadCifar(CifarVariant.Cifar100, cut)).Message);

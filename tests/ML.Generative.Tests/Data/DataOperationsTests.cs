@@ -38,7 +38,7 @@ public class DataOperationsTests
         var rows = Rows(3);
         rows[2].Values = new float[3];
         var view = ctx.Data.LoadFromEnumerable(rows);
-        var e = Assert.Throws<InvalidDataException>(() => TestData.Column<float[]>(view, "Pixels"));
+        var e = Assert.Throws<InvalidDataException>(() => DataTestKit.Column<float[]>(view, "Pixels"));
         Assert.Contains("row 2", e.Message);
         Assert.Contains("'Pixels'", e.Message);
         Assert.Contains("expected 4", e.Message);
@@ -70,9 +70,9 @@ public class DataOperationsTests
     public void ShuffleOfKnownCount_IsASeededFullPermutation()
     {
         var view = ctx.Data.LoadFromEnumerable(Rows(100));
-        var a = TestData.Column<int>(ctx.Data.ShuffleRows(view, seed: 3), "Id");
-        var b = TestData.Column<int>(ctx.Data.ShuffleRows(view, seed: 3), "Id");
-        var c = TestData.Column<int>(ctx.Data.ShuffleRows(view, seed: 4), "Id");
+        var a = DataTestKit.Column<int>(ctx.Data.ShuffleRows(view, seed: 3), "Id");
+        var b = DataTestKit.Column<int>(ctx.Data.ShuffleRows(view, seed: 3), "Id");
+        var c = DataTestKit.Column<int>(ctx.Data.ShuffleRows(view, seed: 4), "Id");
         Assert.Equal(Enumerable.Range(0, 100), a.Order());
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
@@ -87,7 +87,7 @@ public class DataOperationsTests
         IEnumerable<Row> Stream() { foreach (var r in Rows(200)) yield return r; }
         var view = ctx.Data.LoadFromEnumerable(Stream());
         Assert.Null(view.GetRowCount());
-        var ids = TestData.Column<int>(ctx.Data.ShuffleRows(view, seed: 1, shufflePoolSize: 10), "Id");
+        var ids = DataTestKit.Column<int>(ctx.Data.ShuffleRows(view, seed: 1, shufflePoolSize: 10), "Id");
         Assert.Equal(Enumerable.Range(0, 200), ids.Order());
         Assert.NotEqual(Enumerable.Range(0, 200), ids);
         // A pool of 10 cannot move a row more than 9 places earlier than its source position.
@@ -99,16 +99,16 @@ public class DataOperationsTests
     {
         var view = ctx.Data.LoadFromEnumerable(Rows(1000));
         var split = ctx.Data.TrainTestSplit(view, testFraction: 0.2, seed: 5);
-        var train = TestData.Column<int>(split.TrainSet, "Id");
-        var test = TestData.Column<int>(split.TestSet, "Id");
+        var train = DataTestKit.Column<int>(split.TrainSet, "Id");
+        var test = DataTestKit.Column<int>(split.TestSet, "Id");
         Assert.Equal(800, train.Count);
         Assert.Equal(200, test.Count);
         Assert.Equal(800, split.TrainSet.GetRowCount());
         Assert.Empty(train.Intersect(test));
         Assert.Equal(Enumerable.Range(0, 1000), train.Concat(test).Order());
-        Assert.Equal(test, TestData.Column<int>(ctx.Data.TrainTestSplit(view, 0.2, seed: 5).TestSet, "Id"));
+        Assert.Equal(test, DataTestKit.Column<int>(ctx.Data.TrainTestSplit(view, 0.2, seed: 5).TestSet, "Id"));
         // A split keeps random access: shuffling it is a full permutation of its own rows.
-        var shuffled = TestData.Column<int>(ctx.Data.ShuffleRows(split.TestSet, seed: 2), "Id");
+        var shuffled = DataTestKit.Column<int>(ctx.Data.ShuffleRows(split.TestSet, seed: 2), "Id");
         Assert.Equal(test.Order(), shuffled.Order());
         Assert.NotEqual(test, shuffled);
     }
@@ -118,8 +118,8 @@ public class DataOperationsTests
     {
         IEnumerable<Row> Stream() { foreach (var r in Rows(2000)) yield return r; }
         var split = ctx.Data.TrainTestSplit(ctx.Data.LoadFromEnumerable(Stream()), 0.25, seed: 9);
-        var train = TestData.Column<int>(split.TrainSet, "Id");
-        var test = TestData.Column<int>(split.TestSet, "Id");
+        var train = DataTestKit.Column<int>(split.TrainSet, "Id");
+        var test = DataTestKit.Column<int>(split.TestSet, "Id");
         Assert.Equal(Enumerable.Range(0, 2000), train.Concat(test).Order());
         Assert.InRange(test.Count, 400, 600);  // binomial(2000, 0.25): mean 500, sd 19
     }
@@ -128,13 +128,13 @@ public class DataOperationsTests
     public void FilterByLabel_And_IsAnomaly_FollowTheLabel()
     {
         var view = ctx.Data.LoadFromEnumerable(Rows(50));
-        var only3 = TestData.Column<int>(ctx.Data.FilterByLabel(view, 3), "Id");
+        var only3 = DataTestKit.Column<int>(ctx.Data.FilterByLabel(view, 3), "Id");
         Assert.Equal(new[] { 3, 13, 23, 33, 43 }, only3);
-        var two = TestData.Column<int>(ctx.Data.FilterByLabel(view, 3, "Label", 4), "Id");
+        var two = DataTestKit.Column<int>(ctx.Data.FilterByLabel(view, 3, "Label", 4), "Id");
         Assert.Equal(10, two.Count);
         var flagged = ctx.Data.AddIsAnomaly(view, normalLabel: 3);
         Assert.Equal(BooleanDataViewType.Instance, flagged.Schema["IsAnomaly"].Type);
-        var anomalies = TestData.Column<bool>(flagged, "IsAnomaly");
+        var anomalies = DataTestKit.Column<bool>(flagged, "IsAnomaly");
         Assert.Equal(Enumerable.Range(0, 50).Select(i => i % 10 != 3), anomalies);
         var e = Assert.Throws<SchemaMismatchException>(() => ctx.Data.AddIsAnomaly(view, 0, labelColumn: "Name"));
         Assert.Equal("Name", e.ColumnName);
@@ -145,8 +145,8 @@ public class DataOperationsTests
     public void TakeAndSkip_SelectRowRanges()
     {
         var view = ctx.Data.LoadFromEnumerable(Rows(10));
-        Assert.Equal(new[] { 0, 1, 2 }, TestData.Column<int>(ctx.Data.TakeRows(view, 3), "Id"));
-        Assert.Equal(new[] { 7, 8, 9 }, TestData.Column<int>(ctx.Data.SkipRows(view, 7), "Id"));
+        Assert.Equal(new[] { 0, 1, 2 }, DataTestKit.Column<int>(ctx.Data.TakeRows(view, 3), "Id"));
+        Assert.Equal(new[] { 7, 8, 9 }, DataTestKit.Column<int>(ctx.Data.SkipRows(view, 7), "Id"));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class DataOperationsTests
     {
         var e = Assert.Throws<ArgumentException>(() => ctx.Data.LoadDataset("cifar-77"));
         Assert.Contains("fashion-mnist", e.Message);
-        var empty = TestData.TempDir();
+        var empty = DataTestKit.TempDir();
         var missing = Assert.Throws<FileNotFoundException>(() => NamedDatasets.Find("mnist", new[] { empty }, "t10k-images-idx3-ubyte.gz", "put the files in $MLGEN_DATA_DIR/mnist"));
         Assert.Contains(empty, missing.Message);
         Assert.Contains("t10k-images-idx3-ubyte.gz", missing.Message);

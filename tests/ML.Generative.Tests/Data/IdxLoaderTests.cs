@@ -14,7 +14,7 @@ public class IdxLoaderTests
         Assert.Equal(60000, view.GetRowCount());
         Assert.Equal(new ImageDataViewType(28, 28, 1), view.Schema["Image"].Type);
         Assert.Equal(new KeyDataViewType(10), view.Schema["Label"].Type);
-        var labels = TestData.Column<uint>(view, "Label");
+        var labels = DataTestKit.Column<uint>(view, "Label");
         // Fashion-MNIST is balanced: 6,000 training images per class; the first is an ankle boot (9).
         Assert.All(labels.GroupBy(l => l), g => Assert.Equal(6000, g.Count()));
         Assert.Equal(9u, labels[0]);
@@ -23,8 +23,8 @@ public class IdxLoaderTests
     [Fact]
     public void MnistTestSet_LabelCountsMatchThePublishedOnes_AndSplitIs8000And2000()
     {
-        var all = ctx.Data.LoadIdx(Path.Combine(TestData.MnistDir, "t10k-images-idx3-ubyte.gz"), Path.Combine(TestData.MnistDir, "t10k-labels-idx1-ubyte.gz"));
-        var labels = TestData.Column<uint>(all, "Label");
+        var all = ctx.Data.LoadIdx(Path.Combine(DataTestKit.MnistDir, "t10k-images-idx3-ubyte.gz"), Path.Combine(DataTestKit.MnistDir, "t10k-labels-idx1-ubyte.gz"));
+        var labels = DataTestKit.Column<uint>(all, "Label");
         // The MNIST test set's class sizes, as published with the data set.
         Assert.Equal(new[] { 980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009 },
             Enumerable.Range(0, 10).Select(c => labels.Count(l => l == c)).ToArray());
@@ -32,19 +32,19 @@ public class IdxLoaderTests
         var test = ctx.Data.LoadDataset("mnist", DatasetSplit.Test);
         Assert.Equal(8000, train.GetRowCount());
         Assert.Equal(2000, test.GetRowCount());
-        Assert.Equal(labels.Take(8000), TestData.Column<uint>(train, "Label"));
-        Assert.Equal(labels.Skip(8000), TestData.Column<uint>(test, "Label"));
+        Assert.Equal(labels.Take(8000), DataTestKit.Column<uint>(train, "Label"));
+        Assert.Equal(labels.Skip(8000), DataTestKit.Column<uint>(test, "Label"));
     }
 
     [Fact]
     public void Pixels_MatchAnIndependentPythonReader()
     {
-        var images = Path.Combine(TestData.MnistDir, "t10k-images-idx3-ubyte.gz");
-        var expected = TestData.Python(
+        var images = Path.Combine(DataTestKit.MnistDir, "t10k-images-idx3-ubyte.gz");
+        var expected = DataTestKit.Python(
             "import gzip,sys; d=gzip.open(sys.argv[1]).read()[16:]; n=784\n" +
             "print(' '.join(str(sum(d[i*n:(i+1)*n])) for i in (0,1,9999)), d[14*28+14], d[9999*n+400])", images);
         var view = ctx.Data.LoadIdx(images);
-        var imgs = TestData.Column<ImageData>(view, "Image");
+        var imgs = DataTestKit.Column<ImageData>(view, "Image");
         var actual = $"{imgs[0].Pixels!.Sum(b => b)} {imgs[1].Pixels!.Sum(b => b)} {imgs[9999].Pixels!.Sum(b => b)} {imgs[0][14, 14, 0]} {imgs[9999].Pixels![400]}";
         Assert.Equal(expected, actual);
     }
@@ -52,11 +52,11 @@ public class IdxLoaderTests
     [Fact]
     public void RawAndGzipFiles_ReadTheSame()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var raw = WriteIdx(dir, "raw.idx", 3, 2, 2, gzip: false);
         var gz = WriteIdx(dir, "gz.idx.gz", 3, 2, 2, gzip: true);
-        var a = TestData.Column<ImageData>(ctx.Data.LoadIdx(raw), "Image");
-        var b = TestData.Column<ImageData>(ctx.Data.LoadIdx(gz), "Image");
+        var a = DataTestKit.Column<ImageData>(ctx.Data.LoadIdx(raw), "Image");
+        var b = DataTestKit.Column<ImageData>(ctx.Data.LoadIdx(gz), "Image");
         Assert.Equal(3, a.Count);
         Assert.Equal(new byte[] { 4, 5, 6, 7 }, a[1].Pixels);
         Assert.Equal(a.Select(i => i.Pixels!), b.Select(i => i.Pixels!));
@@ -65,7 +65,7 @@ public class IdxLoaderTests
     [Fact]
     public void TruncatedFile_ErrorNamesTheFile()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var path = WriteIdx(dir, "t.idx", 3, 2, 2, gzip: false);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^3]);
@@ -77,7 +77,7 @@ public class IdxLoaderTests
     [Fact]
     public void HugeDeclaredSize_IsRejectedBeforeAllocating()
     {
-        var path = Path.Combine(TestData.TempDir(), "huge.idx");
+        var path = Path.Combine(DataTestKit.TempDir(), "huge.idx");
         // [65535, 65535, 65535] unsigned bytes: 2.8e14 bytes declared in a 16-byte file.
         File.WriteAllBytes(path, new byte[] { 0, 0, 8, 3, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255 });
         var e = Assert.Throws<InvalidDataException>(() => ctx.Data.LoadIdx(path));
@@ -87,7 +87,7 @@ public class IdxLoaderTests
     [Fact]
     public void BadMagicAndLabelCountMismatch_AreClearErrors()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var notIdx = Path.Combine(dir, "x.png");
         File.WriteAllBytes(notIdx, new byte[] { 0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0 });
         Assert.Contains("not an IDX file", Assert.Throws<InvalidDataException>(() => ctx.Data.LoadIdx(notIdx)).Message);

@@ -6,7 +6,7 @@ namespace ML.Generative.Tests.Data;
 /// <summary>Images written by PIL (an independent encoder/decoder) once per test class.</summary>
 public sealed class PilImages
 {
-    public string Dir { get; } = TestData.TempDir();
+    public string Dir { get; } = DataTestKit.TempDir();
     public Dictionary<string, int[]> Pixels { get; }
 
     // A smooth RGBA gradient, so JPEG's losses stay small; saved in several modes. PIL's own decode of every file
@@ -42,7 +42,7 @@ print(json.dumps(out))
 
     public PilImages()
     {
-        Pixels = JsonSerializer.Deserialize<Dictionary<string, int[]>>(TestData.Python(Script, Dir))!;
+        Pixels = JsonSerializer.Deserialize<Dictionary<string, int[]>>(DataTestKit.Python(Script, Dir))!;
     }
 
     public string Path(string name) => System.IO.Path.Combine(Dir, name);
@@ -90,10 +90,10 @@ public class ImageCodecTests(PilImages pil) : IClassFixture<PilImages>
     public void OurPngAndJpeg_DecodeInPilToTheSamePixels()
     {
         var img = ImageCodec.Load(pil.Path("rgb.png"));
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         File.WriteAllBytes(Path.Combine(dir, "ours.png"), ImageCodec.EncodePng(img));
         File.WriteAllBytes(Path.Combine(dir, "ours.jpg"), ImageCodec.EncodeJpeg(img, 95));
-        var read = JsonSerializer.Deserialize<int[][]>(TestData.Python(
+        var read = JsonSerializer.Deserialize<int[][]>(DataTestKit.Python(
             "import sys,json\nfrom PIL import Image\nprint(json.dumps([[c for p in Image.open(sys.argv[1]+f).convert('RGB').getdata() for c in p] for f in ('/ours.png','/ours.jpg')]))", dir))!;
         Assert.Equal(pil.Pixels["rgb.png"], read[0]);
         Assert.True(read[1].Zip(pil.Pixels["rgb.png"], (a, b) => Math.Abs(a - b)).Average() < 3);
@@ -129,7 +129,7 @@ public class ImageCodecTests(PilImages pil) : IClassFixture<PilImages>
     [Fact]
     public void CorruptFiles_GiveTheFileAndTheDecodersReason()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var truncated = Path.Combine(dir, "cut.png");
         File.WriteAllBytes(truncated, File.ReadAllBytes(pil.Path("rgb.png"))[..60]);
         var e = Assert.Throws<ImageDecodeException>(() => ImageCodec.Load(truncated));

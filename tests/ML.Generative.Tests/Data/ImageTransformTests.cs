@@ -44,7 +44,7 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
         var t = ctx.Transforms.ExtractPixels("Pixels", "Image", scaleImage: 0.5f, offsetImage: 1f).Fit(view);
         var output = t.Transform(view);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3, 2, 3), output.Schema["Pixels"].Type);
-        var v = TestData.Column<float[]>(output, "Pixels")[0];
+        var v = DataTestKit.Column<float[]>(output, "Pixels")[0];
         // Channel 0 (R) plane: samples 0,30,60,90,120,150 → x/2+1.
         Assert.Equal(new float[] { 1, 16, 31, 46, 61, 76 }, v[..6]);
         Assert.Equal(20 * 0.5f + 1, v[12]);
@@ -57,7 +57,7 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
     {
         var view = ctx.Data.LoadFromEnumerable(new[] { new ImageRow { Image = ImageResizingTransformer.Resize(Rgb2x3(), 2, 3) } });
         var t = ctx.Transforms.NormalizePixels("Pixels", "Image", range).Fit(view);
-        var v = TestData.Column<float[]>(t.Transform(view), "Pixels")[0];
+        var v = DataTestKit.Column<float[]>(t.Transform(view), "Pixels")[0];
         Assert.Equal(low + (high - low) * 30 / 255f, v[1], 5);
         Assert.Equal(Rgb2x3().Pixels!.Select(b => b / 255f).ToArray()[3], t.Inverse(v)[1], 5);
         Assert.Equal(Rgb2x3().Pixels, t.ToImage(v, 3, 2, 3).Pixels);
@@ -73,7 +73,7 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
         Assert.Equal(75 / 255f, t.Settings.Mean![0], 4);
         Assert.Equal(MathF.Sqrt(2625) / 255f, t.Settings.Std![0], 4);
         Assert.Equal(95 / 255f, t.Settings.Mean[2], 4);
-        var all = TestData.Column<float[]>(t.Transform(view), "Pixels").SelectMany(v => v[..6]).ToArray();
+        var all = DataTestKit.Column<float[]>(t.Transform(view), "Pixels").SelectMany(v => v[..6]).ToArray();
         Assert.Equal(0, all.Average(), 4);
     }
 
@@ -97,7 +97,7 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
         var rows = Enumerable.Range(0, 40).Select(_ => new ImageRow { Image = Rgb2x3() }).ToArray();
         var view = ctx.Data.LoadFromEnumerable(rows);
         var flip = ctx.Transforms.RandomHorizontalFlip("Image", 0.5, seed: 11);
-        var seen = TestData.Column<ImageData>(flip.TransformForTraining(view), "Image");
+        var seen = DataTestKit.Column<ImageData>(flip.TransformForTraining(view), "Image");
         var flipped = seen.Count(i => i.Pixels![0] == 60);  // the first pixel of a mirrored row is the last one
         Assert.InRange(flipped, 8, 32);
         Assert.All(seen.Where(i => i.Pixels![0] == 60), i => Assert.Equal(RandomHorizontalFlipEstimator.Flip(Rgb2x3()).Pixels, i.Pixels));
@@ -108,7 +108,7 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
     [Fact]
     public void FolderLoader_LabelsFromSubfolders_AndBadFilesFailOrAreSkipped()
     {
-        var root = TestData.TempDir();
+        var root = DataTestKit.TempDir();
         foreach (var (cls, files) in new[] { ("cat", new[] { "b.png", "a.png" }), ("dog", new[] { "x.jpg" }) })
         {
             Directory.CreateDirectory(Path.Combine(root, cls, "deep"));
@@ -118,17 +118,17 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
         File.WriteAllText(Path.Combine(root, "dog", "notes.txt"), "not an image, not listed");
         var view = ctx.Data.LoadImagesFromFolder(root, colorMode: ImageColorMode.Rgb);
         Assert.Equal(new[] { "cat/a.png", "cat/b.png", "cat/deep/c.png", "dog/x.jpg" },
-            TestData.Column<string>(view, "ImagePath").Select(p => Path.GetRelativePath(root, p)));
-        Assert.Equal(new uint[] { 0, 0, 0, 1 }, TestData.Column<uint>(view, "Label"));
-        Assert.All(TestData.Column<ImageData>(view, "Image"), i => Assert.Equal(3, i.Channels));
+            DataTestKit.Column<string>(view, "ImagePath").Select(p => Path.GetRelativePath(root, p)));
+        Assert.Equal(new uint[] { 0, 0, 0, 1 }, DataTestKit.Column<uint>(view, "Label"));
+        Assert.All(DataTestKit.Column<ImageData>(view, "Image"), i => Assert.Equal(3, i.Channels));
 
         var bad = Path.Combine(root, "dog", "y.png");
         File.WriteAllBytes(bad, new byte[] { 0x89, 0x50, 0x4e, 0x47, 1, 2, 3 });
-        var e = Assert.Throws<ImageDecodeException>(() => TestData.Column<ImageData>(ctx.Data.LoadImagesFromFolder(root), "Image"));
+        var e = Assert.Throws<ImageDecodeException>(() => DataTestKit.Column<ImageData>(ctx.Data.LoadImagesFromFolder(root), "Image"));
         Assert.Equal(bad, e.FilePath);
         var report = new BadImageReport();
         var skipping = ctx.Data.LoadImagesFromFolder(root, skipBadImages: true, report: report);
-        Assert.Equal(4, TestData.Column<ImageData>(skipping, "Image").Count);
+        Assert.Equal(4, DataTestKit.Column<ImageData>(skipping, "Image").Count);
         Assert.Equal(1, report.SkippedCount);
         Assert.Equal(bad, report.Skipped[0].Path);
     }
@@ -142,7 +142,7 @@ public class ImageTransformTests(PilImages pil) : IClassFixture<PilImages>
         Assert.Equal(101, grid[1, 4, 0]);
         Assert.Equal(102, grid[4, 1, 0]);
         Assert.Equal(0, grid[4, 4, 0]);
-        var path = Path.Combine(TestData.TempDir(), "grid.png");
+        var path = Path.Combine(DataTestKit.TempDir(), "grid.png");
         ctx.Data.SaveImageGrid(ctx.Data.LoadFromEnumerable(imgs.Select(i => new GrayRow { Image = i }).ToList()), "Image", path, columns: 2, padding: 1);
         Assert.Equal(grid.Pixels, ImageCodec.Load(path).Pixels);
     }

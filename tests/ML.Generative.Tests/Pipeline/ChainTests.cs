@@ -36,7 +36,7 @@ public class ChainTests
         var output = model.Transform(data);
         Assert.Equal(0, reads);  // nothing is read until a cursor moves
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 4, 4), output.Schema["Pixels"].Type);
-        var pixels = TestData.Column<float[]>(output, "Pixels");
+        var pixels = DataTestKit.Column<float[]>(output, "Pixels");
         Assert.Equal(3, reads);
         Assert.Equal(-1f, pixels[0][0]);
         Assert.Equal(1f, pixels[0][15]);

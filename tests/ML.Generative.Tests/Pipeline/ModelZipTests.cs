@@ -5,6 +5,7 @@ using ML.Generative.Data;
 using ML.Generative.Data.Transforms;
 using ML.Generative.Pipeline;
 using ML.Generative.Tests.Data;
+using ML.Generative.Torch;
 
 namespace ML.Generative.Tests.Pipeline;
 
@@ -29,14 +30,14 @@ public class ModelZipTests
         return (data, pipeline.Fit(data));
     }
 
-    private static List<float[]> Pixels(IDataView view) => TestData.Column<float[]>(view, "Pixels");
+    private static List<float[]> Pixels(IDataView view) => DataTestKit.Column<float[]>(view, "Pixels");
 
     [Fact]
     public void SaveThenLoad_GivesTheSameStagesSchemaAndOutputs()
     {
         var data = ctx.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(i => new ColorRow { Image = Gradient(i) }).ToList());
         var (_, model) = FitPipeline(data);
-        var path = Path.Combine(TestData.TempDir(), "m.zip");
+        var path = Path.Combine(DataTestKit.TempDir(), "m.zip");
         ctx.Model.Save(model, data.Schema, path);
         var loaded = ctx.Model.Load(path, out var schema);
         Assert.Equal(data.Schema.Select(c => (c.Name, c.Type)), schema.Select(c => (c.Name, c.Type)));
@@ -45,7 +46,7 @@ public class ModelZipTests
         Assert.Equal(model.LastTransformer!.Settings.Mean, norm.Settings.Mean);
         Assert.Equal(Pixels(model.Transform(data)), Pixels(loaded.Transform(data)));
         // Saving is deterministic: the same model gives the same bytes.
-        var again = Path.Combine(TestData.TempDir(), "m.zip");
+        var again = Path.Combine(DataTestKit.TempDir(), "m.zip");
         ctx.Model.Save(loaded, schema, again);
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
     }
@@ -53,7 +54,7 @@ public class ModelZipTests
     [Fact]
     public void AModelSavedHere_GivesBitIdenticalOutputsInAnotherProcess()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var images = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
         for (var i = 0; i < 6; i++) File.WriteAllBytes(Path.Combine(images, $"{i}.png"), ImageCodec.EncodePng(Gradient(i)));
         var data = ctx.Data.LoadImagesFromFolder(images, labelsFromFolders: false, colorMode: ImageColorMode.Rgb);
@@ -110,7 +111,7 @@ public class ModelZipTests
     [Fact]
     public void AFailedSave_LeavesTheOldFileAndNoTempFile()
     {
-        var dir = TestData.TempDir();
+        var dir = DataTestKit.TempDir();
         var path = Path.Combine(dir, "model.zip");
         File.Copy(Golden, path);
         var before = File.ReadAllBytes(path);
@@ -121,7 +122,8 @@ public class ModelZipTests
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(new[] { "model.zip" }, Directory.GetFiles(dir).Select(Path.GetFileName));
         // A folder that does not exist: the write fails before anything is created.
-        Assert.ThrowsAny<IOException>(() => ctx.Model.Save(ctx.Model.Load(Golden, out var s), s, Path.Combine(dir, "missing", "m.zip")));
+        var golden = ctx.Model.Load(Golden, out var goldenSchema);
+        Assert.ThrowsAny<IOException>(() => ctx.Model.Save(golden, goldenSchema, Path.Combine(dir, "missing", "m.zip")));
     }
 
     /// <summary>The golden zip rebuilt with its manifest changed by <paramref name="edit"/> and extra entries added.</summary>
@@ -172,7 +174,7 @@ public class ModelZipTests
         var golden = File.ReadAllBytes(Golden);
         LoadFails(golden[..(golden.Length / 2)]);
         LoadFails(System.Text.Encoding.UTF8.GetBytes("PK not really a zip"));
-        var missing = Path.Combine(TestData.TempDir(), "none.zip");
+        var missing = Path.Combine(DataTestKit.TempDir(), "none.zip");
         Assert.Contains(missing, Assert.Throws<FileNotFoundException>(() => ctx.Model.Load(missing, out _)).Message);
     }
 
@@ -209,5 +211,43 @@ public class ModelZipTests
         Assert.Equal(400, loaded + rejected);
         Assert.True(rejected > 200, $"only {rejected} of 400 mutations were rejected");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"fuzzing took {watch.Elapsed}");
+    }
+}
+
+public class ModelZipTensorTests
+{
+    /// <summary>A stage holding weights, as model stages will: saved as a safetensors entry.</summary>
+    private sealed class WeightStage(torch.Tensor weight) : ITransformer
+    {
+        public const string Kind = "Tests.WeightStage";
+        public torch.Tensor Weight { get; } = weight;
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => inputSchema;
+        public IDataView Transform(IDataView input) => input;
+        public void Save(ModelSaveContext context) =>
+            context.SetKind(Kind).SetOptions(new { Note = "weights" }).AddTensors("weights", new Dictionary<string, torch.Tensor> { ["w"] = Weight });
+        public static ITransformer Load(ModelLoadContext context) => new WeightStage(context.ReadTensors("weights")["w"]);
+    }
+
+    [Fact]
+    public void TensorEntries_RoundTripBitExactly_ThroughSafetensors()
+    {
+        ModelComponentRegistry.Register(WeightStage.Kind, WeightStage.Load);
+        var ctx = new GenerativeContext(seed: 1);
+        using var w = torch.tensor(new float[] { 1.5f, -2.25f, float.Epsilon, 3e38f, 0f, -0f }, new long[] { 2, 3 });
+        var path = Path.Combine(DataTestKit.TempDir(), "w.zip");
+        var schema = DataViewSchema.Create(("X", NumberDataViewType.Single));
+        ctx.Model.Save(new WeightStage(w), schema, path);
+        var loaded = (WeightStage)ctx.Model.Load(path, out _).LastTransformer!;
+        using var back = loaded.Weight;
+        Assert.Equal(new long[] { 2, 3 }, back.shape);
+        Assert.Equal(w.data<float>().Select(BitConverter.SingleToInt32Bits), back.data<float>().Select(BitConverter.SingleToInt32Bits));
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+        {
+            // safetensors layout: 8-byte little-endian header length, then the JSON header.
+            using var s = zip.GetEntry("stages/000/weights")!.Open();
+            var head = new byte[9];
+            s.ReadExactly(head);
+            Assert.Equal((byte)'{', head[8]);
+        }
     }
 }

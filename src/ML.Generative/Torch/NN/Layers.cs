@@ -38,7 +38,7 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
         this.paddingIdx = paddingIdx ?? -1;
         weight = new nn.Parameter(randn(new[] { numEmbeddings, embeddingDim }, dtype, device));
         if (paddingIdx is { } pi)
-            using (no_grad()) weight[pi] = zeros(new[] { embeddingDim });
+            using (no_grad()) weight.index_put_(0.0, pi);
         RegisterComponents();
     }
 
@@ -70,6 +70,8 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
 {
     private readonly List<nn.Module<Tensor, Tensor>> layers = new();
 
+    public Sequential() : base("Sequential") { }
+
     public Sequential(params nn.Module<Tensor, Tensor>[] modules) : base("Sequential")
     {
         foreach (var m in modules) append(m);
@@ -97,12 +99,13 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         if (layers.Count == 0) return input.alias();
-        // Intermediate results are disposed as soon as the next layer has consumed them.
+        // Intermediate results are disposed as soon as the next layer has consumed them; never the caller's
+        // input, nor a tensor that a layer handed back as its result (in-place activations, identities).
         var x = layers[0].forward(input);
         for (var i = 1; i < layers.Count; i++)
         {
             var next = layers[i].forward(x);
-            x.Dispose();
+            if (!ReferenceEquals(next, x) && !ReferenceEquals(x, input)) x.Dispose();
             x = next;
         }
         return x;

@@ -8,13 +8,15 @@ public static partial class torch
     public static partial class nn
     {
         /// <summary>A tensor that is a module's learnable parameter (requires gradients by default; never
-        /// collected by a dispose scope: its module owns it).</summary>
+        /// collected by a dispose scope: its module owns it). It takes over <c>data</c>, as TorchSharp's does:
+        /// the tensor passed in is disposed, so <c>new Parameter(empty(...))</c> leaves no stray handle.</summary>
         public sealed class Parameter : Tensor
         {
             public Parameter(Tensor data, bool requires_grad = true)
                 : base(Errors.Check(TensorNative.mlg_tensor_detach(data.Handle)))
             {
                 DetachFromDisposeScope();
+                data.Dispose();
                 this.requires_grad = requires_grad;
             }
         }
@@ -196,6 +198,10 @@ public static partial class torch
 
             /// <summary>Converts floating-point parameters and buffers to <paramref name="type"/>.</summary>
             public Module to(ScalarType type) => Apply(t => t.dtype.IsFloatingPoint() ? t.to(type) : t.alias());
+
+            /// <summary>Lays 4-D parameters and buffers out in <paramref name="format"/> (channels-last lets oneDNN
+            /// skip layout conversions around convolutions).</summary>
+            public Module to(MemoryFormat format) => Apply(t => t.Dimensions == 4 ? t.contiguous(format) : t.alias());
 
             public Module to(ScalarType type, Device device) => Apply(t => t.dtype.IsFloatingPoint() ? t.to(type, device) : t.to(device));
 

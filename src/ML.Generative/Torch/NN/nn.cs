@@ -66,6 +66,7 @@ public static partial class torch
         public static Lambda Unflatten(long dim, long[] unflattened_size) => new("Unflatten", x => x.unflatten(dim, unflattened_size));
         public static Lambda Softmax(long dim) => new("Softmax", x => x.softmax(dim));
 
+        public static Sequential Sequential() => new();
         public static Sequential Sequential(params Module<Tensor, Tensor>[] modules) => new(modules);
         public static Sequential Sequential(params (string name, Module<Tensor, Tensor> module)[] modules) => new(modules);
         public static ModuleList<T> ModuleList<T>(params T[] modules) where T : Module => new(modules);

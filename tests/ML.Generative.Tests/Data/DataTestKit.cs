@@ -4,7 +4,7 @@ using ML.Generative.Data;
 namespace ML.Generative.Tests.Data;
 
 /// <summary>Shared helpers: reading a column, temp folders, running python for independent expected values.</summary>
-internal static class TestData
+internal static class DataTestKit
 {
     internal const string FashionDir = "/usr/share/datasets/fashion-mnist";
 

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ML.Generative.Benchmarks;
+using ML.Generative.Torch;
+using ML.Generative.Training;
+using static ML.Generative.Torch.torch;
+
+// Times training steps of one reference case through the library's real training loop, with the library's
+// defaults (threads, BLAS). Prints one JSON object. Usage: Bench train CASE STEPS WARMUP
+if (args.Length < 4 || args[0] != "train")
+{
+    Console.Error.WriteLine("usage: Bench train CASE STEPS WARMUP");
+    return 2;
+}
+var caseName = args[1];
+var steps = int.Parse(args[2]);
+var warmup = int.Parse(args[3]);
+manual_seed(0);
+var c = Cases.Build(caseName);
+using var images = rand(c.Batch * (steps + warmup), c.Channels, c.Size, c.Size);
+using var data = new TensorBatchSource(images);
+var stamps = new List<double>();
+var clock = Stopwatch.StartNew();
+var progress = new StepClock(() => stamps.Add(clock.Elapsed.TotalMilliseconds));
+new TrainingLoop(new TrainerOptions { Epochs = 1, BatchSize = c.Batch }).Run(c.Model, data, progress: progress);
+// stamps[i] is the end of step i; the measured steps follow the warm-up ones.
+var ms = new List<double>();
+for (var i = Math.Max(1, warmup); i < stamps.Count; i++) ms.Add(stamps[i] - stamps[i - 1]);
+var peakKb = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    side = "ours", @case = caseName, batch = c.Batch, ms,
+    peak_rss_mb = long.Parse(peakKb) / 1024.0, threads = get_num_threads(),
+}));
+return 0;
+
+internal sealed class StepClock(Action onStep) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value)
+    {
+        if (!value.EndOfEpoch) onStep();
+    }
+}

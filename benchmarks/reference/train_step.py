@@ -1,0 +1,58 @@
+"""Times training steps of one reference case in PyTorch. Prints one JSON object.
+Usage: train_step.py CASE --steps N --warmup W [--threads T] [--channels-last] [--flops]"""
+import argparse
+import json
+import resource
+import time
+
+import torch
+
+import models
+
+p = argparse.ArgumentParser()
+p.add_argument("case")
+p.add_argument("--steps", type=int, default=10)
+p.add_argument("--warmup", type=int, default=2)
+p.add_argument("--threads", type=int, default=2)
+p.add_argument("--channels-last", action="store_true")
+p.add_argument("--flops", action="store_true", help="count the multiply-add FLOPs of one step instead of timing")
+a = p.parse_args()
+
+torch.set_num_threads(a.threads)
+torch.manual_seed(0)
+case = models.build(a.case)
+x = torch.rand(case.batch, case.channels, case.size, case.size)
+if a.channels_last:
+    case.network = case.network.to(memory_format=torch.channels_last)
+    x = x.contiguous(memory_format=torch.channels_last)
+
+if a.flops:
+    # 2 FLOPs per multiply-add; a layer run with gradients enabled also costs its backward (about 2x forward).
+    total = [0]
+    def hook(m, inp, out):
+        i = inp[0]
+        if isinstance(m, torch.nn.Conv2d):
+            f = 2 * out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        elif isinstance(m, torch.nn.ConvTranspose2d):
+            f = 2 * i.numel() * (m.out_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        elif isinstance(m, torch.nn.Linear):
+            f = 2 * i.numel() // m.in_features * m.in_features * m.out_features
+        else:
+            return
+        total[0] += f * (3 if torch.is_grad_enabled() else 1)
+    for m in case.network.modules():
+        m.register_forward_hook(hook)
+    case.step(x)
+    print(json.dumps({"case": a.case, "flops_per_step": total[0]}))
+    raise SystemExit(0)
+
+for _ in range(a.warmup):
+    case.step(x)
+times = []
+for _ in range(a.steps):
+    t0 = time.perf_counter()
+    case.step(x)
+    times.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"side": "pytorch", "case": a.case, "batch": case.batch, "ms": times,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "threads": torch.get_num_threads()}))

@@ -1,0 +1,109 @@
+using ML.Generative.Torch;
+using ML.Generative.Torch.Modules;
+using static ML.Generative.Torch.torch;
+using F = ML.Generative.Torch.torch.nn.functional;
+
+namespace ML.Generative.Fid.Inception;
+
+/// <summary>
+/// Inception-v3 exactly as pytorch-fid builds it for FID: torchvision's Inception3 with 1008 classes and the
+/// FID blocks (Mixed_5b–5d FIDInceptionA, 6b–6e FIDInceptionC, 7b FIDInceptionE_1, 7c FIDInceptionE_2).
+/// Input (B, 3, H, W) in [0, 1], RGB; it is resized to 299x299 (bilinear, align_corners = false, no
+/// antialiasing) and mapped to [−1, 1] inside. Output blocks, each pooled to (B, C) by a spatial mean:
+/// 0 → 64 (after the first max pool), 1 → 192, 2 → 768, 3 → 2048 (the FID features). State-dict keys are
+/// Inception3's (<c>Conv2d_1a_3x3.conv.weight</c>, …, <c>fc.weight</c>), as in pytorch-fid's weight file.
+/// </summary>
+public sealed class FidInceptionV3 : nn.Module
+{
+    /// <summary>Feature dimensions of output blocks 0–3.</summary>
+    public static readonly int[] BlockDimensions = { 64, 192, 768, 2048 };
+
+    private readonly BasicConv2d Conv2d_1a_3x3, Conv2d_2a_3x3, Conv2d_2b_3x3, Conv2d_3b_1x1, Conv2d_4a_3x3;
+    private readonly FidInceptionA Mixed_5b, Mixed_5c, Mixed_5d;
+    private readonly InceptionB Mixed_6a;
+    private readonly FidInceptionC Mixed_6b, Mixed_6c, Mixed_6d, Mixed_6e;
+    private readonly InceptionD Mixed_7a;
+    private readonly FidInceptionE Mixed_7b, Mixed_7c;
+    private readonly Linear fc;
+
+    public FidInceptionV3() : base("FidInceptionV3")
+    {
+        Conv2d_1a_3x3 = new BasicConv2d(3, 32, 3, stride: 2);
+        Conv2d_2a_3x3 = new BasicConv2d(32, 32, 3);
+        Conv2d_2b_3x3 = new BasicConv2d(32, 64, 3, padding: 1);
+        Conv2d_3b_1x1 = new BasicConv2d(64, 80, 1);
+        Conv2d_4a_3x3 = new BasicConv2d(80, 192, 3);
+        Mixed_5b = new FidInceptionA(192, 32);
+        Mixed_5c = new FidInceptionA(256, 64);
+        Mixed_5d = new FidInceptionA(288, 64);
+        Mixed_6a = new InceptionB(288);
+        Mixed_6b = new FidInceptionC(768, 128);
+        Mixed_6c = new FidInceptionC(768, 160);
+        Mixed_6d = new FidInceptionC(768, 160);
+        Mixed_6e = new FidInceptionC(768, 192);
+        Mixed_7a = new InceptionD(768);
+        Mixed_7b = new FidInceptionE(1280, maxPool: false);
+        Mixed_7c = new FidInceptionE(2048, maxPool: true);
+        fc = nn.Linear(2048, 1008);
+        RegisterComponents();
+        eval();
+    }
+
+    /// <summary>Pooled features of the requested output blocks (each (B, dim)), and the 1008 logits when asked.
+    /// Runs without gradients; the network stays in eval mode.</summary>
+    public (Tensor[] blocks, Tensor? logits) Forward(Tensor images, IReadOnlyCollection<int> outputBlocks, bool logits = false)
+    {
+        if (images.Dimensions != 4 || images.shape[1] != 3)
+            throw new ArgumentException($"Inception expects RGB images (B, 3, H, W) in [0, 1], got ({string.Join(", ", images.shape)})", nameof(images));
+        if (outputBlocks.Any(b => b is < 0 or > 3)) throw new ArgumentOutOfRangeException(nameof(outputBlocks), "output blocks are 0, 1, 2 and 3");
+        var last = logits ? 3 : outputBlocks.Max();
+        var results = new Tensor?[4];
+        Tensor? logit = null;
+        using (inference_mode())
+        using (var scope = NewDisposeScope())
+        {
+            var x = F.interpolate(images, new long[] { 299, 299 }, mode: nn.UpsampleMode.Bilinear, align_corners: false) * 2 - 1;
+            // block 0
+            x = F.max_pool2d(Conv2d_2b_3x3.forward(Conv2d_2a_3x3.forward(Conv2d_1a_3x3.forward(x))), 3, 2);
+            Keep(0, x);
+            if (last >= 1)
+            {
+                x = F.max_pool2d(Conv2d_4a_3x3.forward(Conv2d_3b_1x1.forward(x)), 3, 2);
+                Keep(1, x);
+            }
+            if (last >= 2)
+            {
+                foreach (var m in new nn.Module<Tensor, Tensor>[] { Mixed_5b, Mixed_5c, Mixed_5d, Mixed_6a, Mixed_6b, Mixed_6c, Mixed_6d, Mixed_6e })
+                    x = m.forward(x);
+                Keep(2, x);
+            }
+            if (last >= 3)
+            {
+                x = Mixed_7c.forward(Mixed_7b.forward(Mixed_7a.forward(x)));
+                var pooled = F.adaptive_avg_pool2d(x, 1).flatten(1);
+                if (outputBlocks.Contains(3)) results[3] = pooled.alias().MoveToOuterDisposeScope();
+                if (logits) logit = fc.forward(pooled).MoveToOuterDisposeScope();
+            }
+
+            void Keep(int block, Tensor t)
+            {
+                if (outputBlocks.Contains(block)) results[block] = t.mean(new long[] { 2, 3 }).MoveToOuterDisposeScope();
+            }
+        }
+        return (outputBlocks.Select(b => results[b]!).ToArray(), logit);
+    }
+
+    /// <summary>Loads weights by Inception3 key; <c>*.num_batches_tracked</c> may be absent (unused in eval mode).
+    /// Missing, unexpected or mis-shaped keys are listed in the error, and nothing changes then.</summary>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
+    {
+        var own = state_dict();
+        var missing = own.Keys.Where(k => !weights.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var unexpected = weights.Keys.Where(k => !own.ContainsKey(k)).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+            throw new ArgumentException("the weights do not fit pytorch-fid's Inception-v3: " +
+                (missing.Count > 0 ? $"{missing.Count} missing ({string.Join(", ", missing.Take(8))}{(missing.Count > 8 ? ", ..." : "")}) " : "") +
+                (unexpected.Count > 0 ? $"{unexpected.Count} unexpected ({string.Join(", ", unexpected.Take(8))}{(unexpected.Count > 8 ? ", ..." : "")})" : ""));
+        load_state_dict(weights, strict: false);
+    }
+}
