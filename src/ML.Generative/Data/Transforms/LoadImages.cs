@@ -74,35 +74,99 @@ public sealed class ImageLoadingTransformer : ITransformer
                 value = ImageCodec.Load(Resolve(path), DecodeOptions);
             });
         });
-        var mapped = new MappedDataView(input, new[] { decoding });
-        if (!Settings.SkipBadImages) return mapped;
-        // Skipping needs a decode before a row is shown: try it in the filter, so the getter never throws.
-        return new FilterDataView(mapped, new[] { Settings.InputColumn }, cursor =>
-        {
-            var get = cursor.GetGetter<string>(cursor.Schema[Settings.InputColumn]);
-            return () =>
-            {
-                string path = null!;
-                get(ref path);
-                var full = Resolve(path);
-                try
-                {
-                    ImageCodec.Decode(File.ReadAllBytes(full), full, DecodeOptions);
-                    return true;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    Report.Add(full, e is ImageDecodeException d ? d.Reason : e.Message);
-                    return false;
-                }
-            };
-        });
+        return Settings.SkipBadImages ? new SkippingImageView(input, this) : new MappedDataView(input, new[] { decoding });
     }
 
-    private string Resolve(string path) => Settings.ImageFolder == null || Path.IsPathRooted(path) ? path : Path.Combine(Settings.ImageFolder, path);
+    internal string Resolve(string path) => Settings.ImageFolder == null || Path.IsPathRooted(path) ? path : Path.Combine(Settings.ImageFolder, path);
 
     /// <inheritdoc/>
     public void Save(ModelSaveContext context) => context.SetKind(Kind).SetOptions(Settings);
 
     internal static ImageLoadingTransformer Load(ModelLoadContext context) => new(context.GetOptions<Options>());
+}
+
+/// <summary>
+/// The view of <see cref="ImageLoadingTransformer"/> when bad files are skipped: each row's file is decoded once,
+/// when the cursor moves onto it; a row whose file fails is passed over and counted in the report.
+/// </summary>
+internal sealed class SkippingImageView : IDataView
+{
+    private readonly IDataView source;
+    private readonly ImageLoadingTransformer loader;
+
+    internal SkippingImageView(IDataView source, ImageLoadingTransformer loader)
+    {
+        (this.source, this.loader) = (source, loader);
+        Schema = loader.GetOutputSchema(source.Schema);
+    }
+
+    public DataViewSchema Schema { get; }
+    public long? GetRowCount() => null;
+    public bool CanShuffle => source.CanShuffle;
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var output = loader.Settings.OutputColumn;
+        var needed = columnsNeeded.ToList();
+        var sourceColumns = needed.Where(c => c.Name != output).Select(c => c.Name).Append(loader.Settings.InputColumn)
+            .Distinct().Select(n => source.Schema[n]).ToArray();
+        return new Cursor(this, source.GetRowCursor(sourceColumns, rand), needed.Select(c => c.Index).ToHashSet());
+    }
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly SkippingImageView view;
+        private readonly DataViewRowCursor input;
+        private readonly HashSet<int> active;
+        private readonly ValueGetter<string> path;
+        private readonly ImageDecodeOptions decode;
+        private ImageData? current;
+        private long position = -1;
+
+        public Cursor(SkippingImageView view, DataViewRowCursor input, HashSet<int> active)
+        {
+            (this.view, this.input, this.active) = (view, input, active);
+            path = input.GetGetter<string>(input.Schema[view.loader.Settings.InputColumn]);
+            decode = view.loader.DecodeOptions;
+        }
+
+        public override DataViewSchema Schema => view.Schema;
+        public override long Position => position;
+        public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
+
+        public override bool MoveNext()
+        {
+            while (input.MoveNext())
+            {
+                string p = null!;
+                path(ref p);
+                var full = view.loader.Resolve(p);
+                try
+                {
+                    current = ImageCodec.Load(full, decode);
+                    position++;
+                    return true;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    view.loader.Report.Add(full, e is ImageDecodeException d ? d.Reason : e.Message);
+                }
+            }
+            current = null;
+            return false;
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            CheckActive(column);
+            if (column.Name != view.loader.Settings.OutputColumn) return input.GetGetter<TValue>(input.Schema[column.Name]);
+            return CastGetter<TValue>((ValueGetter<ImageData>)((ref ImageData v) =>
+                v = current ?? throw new InvalidOperationException("the cursor is not on a row (call MoveNext first)")), column);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) input.Dispose();
+        }
+    }
 }
