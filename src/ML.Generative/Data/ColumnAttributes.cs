@@ -53,7 +53,7 @@ internal sealed class ClassColumnMap<T>
     private ClassColumnMap()
     {
         var members = typeof(T).GetMembers(BindingFlags.Public | BindingFlags.Instance)
-            .Where(m => m is FieldInfo { IsInitOnly: false } or FieldInfo or PropertyInfo { CanRead: true, GetMethod.IsPublic: true })
+            .Where(m => m is FieldInfo or PropertyInfo { CanRead: true, GetMethod.IsPublic: true })
             .Where(m => m.GetCustomAttribute<NoColumnAttribute>() == null)
             .Where(m => m is not PropertyInfo p || p.GetIndexParameters().Length == 0)
             .OrderBy(m => m.MetadataToken);
