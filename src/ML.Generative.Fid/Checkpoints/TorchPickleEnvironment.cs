@@ -13,7 +13,7 @@ internal sealed record StorageRef(StorageInfo Root, long Offset, long Numel);
 internal sealed record TensorRef(StorageRef Storage, long Offset, long[] Sizes, long[] Strides);
 
 /// <summary>
-/// The whitelist a state dict needs, implemented in C#: OrderedDict, the two tensor-rebuild functions,
+/// The whitelist a state dict needs, implemented in C#: OrderedDict, the tensor-rebuild functions,
 /// and the typed storage classes (only as storage tags inside persistent ids).
 /// </summary>
 internal sealed class TorchPickleEnvironment : IPickleEnvironment
@@ -44,11 +44,12 @@ internal sealed class TorchPickleEnvironment : IPickleEnvironment
     public bool IsAllowedGlobal(string module, string name) =>
         (module, name) is ("collections", "OrderedDict")
             or ("torch._utils", "_rebuild_tensor_v2")
+            or ("torch._utils", "_rebuild_tensor")
             or ("torch._utils", "_rebuild_parameter")
         || (module == "torch" && StorageTypes.ContainsKey(name));
 
     public string DescribeAllowedGlobals() =>
-        "collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, torch.<Type>Storage";
+        "collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_tensor, torch._utils._rebuild_parameter, torch.<Type>Storage";
 
     public object? Reduce(PickleGlobal callable, object?[] args)
     {
@@ -58,6 +59,13 @@ internal sealed class TorchPickleEnvironment : IPickleEnvironment
                 if (args.Length != 0) throw new PickleEnvironmentException("collections.OrderedDict is only supported without arguments");
                 return new PickleDict(ordered: true);
             case ("torch._utils", "_rebuild_tensor_v2"):
+                if (args.Length is not (6 or 7))
+                    throw new PickleEnvironmentException($"torch._utils._rebuild_tensor_v2 needs 6 or 7 arguments; got {args.Length}");
+                if (args[4] is not bool) throw new PickleEnvironmentException("requires_grad is not a bool");
+                return RebuildTensor(args);
+            case ("torch._utils", "_rebuild_tensor"): // PyTorch 0.4: no requires_grad or hooks
+                if (args.Length != 4)
+                    throw new PickleEnvironmentException($"torch._utils._rebuild_tensor needs 4 arguments; got {args.Length}");
                 return RebuildTensor(args);
             case ("torch._utils", "_rebuild_parameter"):
                 // (data, requires_grad, backward_hooks): a Parameter is its tensor here.
@@ -69,11 +77,9 @@ internal sealed class TorchPickleEnvironment : IPickleEnvironment
         }
     }
 
-    // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+    // (storage, storage_offset, size, stride, ...): the rest (requires_grad, hooks, metadata) does not matter here.
     private static TensorRef RebuildTensor(object?[] args)
     {
-        if (args.Length is not (6 or 7))
-            throw new PickleEnvironmentException($"torch._utils._rebuild_tensor_v2 needs 6 or 7 arguments; got {args.Length}");
         if (args[0] is not StorageRef storage)
             throw new PickleEnvironmentException($"torch._utils._rebuild_tensor_v2 of a {RestrictedUnpickler.TypeName(args[0])} instead of a storage");
         if (args[1] is not long offset) throw new PickleEnvironmentException("the storage offset is not an int");
@@ -81,7 +87,6 @@ internal sealed class TorchPickleEnvironment : IPickleEnvironment
         var strides = Ints(args[3], "stride");
         if (sizes.Length != strides.Length)
             throw new PickleEnvironmentException($"a tensor has {sizes.Length} sizes but {strides.Length} strides");
-        if (args[4] is not bool) throw new PickleEnvironmentException("requires_grad is not a bool");
         return new TensorRef(storage, offset, sizes, strides);
     }
 

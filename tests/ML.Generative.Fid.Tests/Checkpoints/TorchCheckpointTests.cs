@@ -77,6 +77,18 @@ public class TorchCheckpointTests
     }
 
     [Fact]
+    public void OldRebuildTensor_WithFourArguments_IsRead()
+    {
+        // PyTorch 0.4's torch._utils._rebuild_tensor(storage, offset, size, stride), here a column view.
+        var p = new PickleWriter().BeginStateDict().Str("c").Global("torch._utils", "_rebuild_tensor").Mark()
+            .Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Long(6).Tuple().Op('Q')
+            .Long(1).Mark().Long(2).Tuple().Mark().Long(3).Tuple()
+            .Tuple().Reduce().SetItemsStop().ToArray();
+        var sd = TorchCheckpoint.Load(new MemoryStream(CheckpointFiles.Zip(p, ("0", new float[] { 0, 1, 2, 3, 4, 5 }))));
+        Assert.Equal(new float[] { 1, 4 }, sd["c"].ToFloatArray());
+    }
+
+    [Fact]
     public void ToTensors_GivesTorchTensorsWithTheSameValues()
     {
         var sd = TorchCheckpoint.Load(TestData.Path("checkpoints", "tiny_zip.pth"));
