@@ -39,7 +39,7 @@ internal static class LegacyCheckpointReader
 
         if (LoadPlain(data, ref pos, source) is not List<object?> keys)
             throw new CheckpointFormatException($"{source}: the storage key list is not a list");
-        var storages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var storages = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         long total = 0;
         foreach (var keyObject in keys)
         {
@@ -60,7 +60,7 @@ internal static class LegacyCheckpointReader
             total += length;
             if (total > options.MaxTotalTensorBytes)
                 throw new CheckpointFormatException($"{source}: the storages exceed the {options.MaxTotalTensorBytes}-byte limit");
-            storages[key] = data.AsSpan(pos, length).ToArray();
+            storages[key] = data.AsMemory(pos, length); // a slice, not a copy
             pos += length;
         }
         return StateDictBuilder.Build(root,

@@ -10,11 +10,12 @@ internal static class StateDictBuilder
     /// Builds the state dict. <paramref name="storageBytes"/> returns a storage's raw bytes (exactly numel·element-size).
     /// Each tensor is checked against its storage and the size limits before anything is copied.
     /// </summary>
-    public static StateDict Build(object? root, Func<StorageInfo, byte[]> storageBytes, CheckpointReadOptions options, string source)
+    public static StateDict Build(object? root, Func<StorageInfo, ReadOnlyMemory<byte>> storageBytes, CheckpointReadOptions options, string source)
     {
         if (root is not PickleDict dict)
             throw new CheckpointFormatException($"{source}: the checkpoint holds a {RestrictedUnpickler.TypeName(root)}, not a state dict (a dict of tensors)");
         var tensors = new List<CheckpointTensor>(dict.Items.Count);
+        long maxTensor = Math.Min(options.MaxTensorBytes, Array.MaxLength); // each tensor is one array
         long total = 0;
         foreach (var (keyObject, value) in dict.Items)
         {
@@ -28,13 +29,13 @@ internal static class StateDictBuilder
                 throw new CheckpointFormatException($"{source}: tensor '{key}' has {view.Sizes.Length} dimensions; at most {options.MaxRank} are accepted");
             string? problem = StridedCopy.Validate(view.Storage.Numel, view.Offset, view.Sizes, view.Strides, out long numel);
             if (problem != null) throw new CheckpointFormatException($"{source}: tensor '{key}': {problem}");
-            long bytes = numel > options.MaxTensorBytes / elementSize ? long.MaxValue : numel * elementSize;
-            if (bytes > options.MaxTensorBytes)
-                throw new CheckpointFormatException($"{source}: tensor '{key}' of shape [{string.Join(",", view.Sizes)}] exceeds the {options.MaxTensorBytes}-byte limit for one tensor");
+            long bytes = numel > maxTensor / elementSize ? long.MaxValue : numel * elementSize;
+            if (bytes > maxTensor)
+                throw new CheckpointFormatException($"{source}: tensor '{key}' of shape [{string.Join(",", view.Sizes)}] exceeds the {maxTensor}-byte limit for one tensor");
             total += bytes;
             if (total > options.MaxTotalTensorBytes)
                 throw new CheckpointFormatException($"{source}: the tensors exceed the {options.MaxTotalTensorBytes}-byte limit in all");
-            byte[] data = storageBytes(info);
+            var data = storageBytes(info).Span;
             var result = StridedCopy.Gather(data, elementSize, view.Storage.Offset + view.Offset, view.Sizes, view.Strides, numel);
             tensors.Add(new CheckpointTensor(key, info.DType, view.Sizes, result));
         }

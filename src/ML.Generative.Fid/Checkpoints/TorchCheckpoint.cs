@@ -53,6 +53,13 @@ public static class TorchCheckpoint
 
     private static byte[] ReadAll(Stream stream, long max, string source)
     {
+        if (stream.CanSeek)
+        {
+            // One exact-size buffer: a legacy checkpoint is held whole while its storages are sliced out.
+            var data = new byte[stream.Length - stream.Position];
+            stream.ReadExactly(data);
+            return data;
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[1 << 16];
         int n;

@@ -45,7 +45,7 @@ internal static class ZipCheckpointReader
         object? root = new RestrictedUnpickler(pickle, 0, pickle.Length, $"{source} ({pickles[0]})", env).Load();
 
         var cache = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        byte[] Storage(StorageInfo info)
+        ReadOnlyMemory<byte> Storage(StorageInfo info)
         {
             if (cache.TryGetValue(info.Key, out var cached)) return cached;
             string name = prefix + "data/" + info.Key;

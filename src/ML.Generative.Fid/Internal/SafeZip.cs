@@ -38,6 +38,7 @@ internal sealed class SafeZip : IDisposable
     public byte[] Read(ZipArchiveEntry entry, long maxBytes) => Guard(() =>
     {
         long length = entry.Length;
+        maxBytes = Math.Min(maxBytes, Array.MaxLength); // one entry is read into one array
         if (length < 0 || length > maxBytes)
             throw _error($"zip entry '{entry.FullName}' is {length} bytes; at most {maxBytes} are accepted", null);
         var data = new byte[length];

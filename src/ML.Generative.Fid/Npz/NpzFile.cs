@@ -34,7 +34,7 @@ public static class NpzFile
         {
             if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal)) continue;
             string name = entry.FullName[..^4];
-            var bytes = zip.Read(entry, options.MaxArrayBytes + options.MaxHeaderBytes + 12);
+            var bytes = zip.Read(entry, Math.Min(options.MaxArrayBytes, Array.MaxLength) + options.MaxHeaderBytes + 12);
             var array = NpyFormat.Read(bytes, options, $"{source} entry '{entry.FullName}'");
             if (!arrays.TryAdd(name, array)) throw new NpzFormatException($"{source}: array '{name}' appears twice");
         }

@@ -33,7 +33,7 @@ internal static class CheckpointFiles
     public static byte[] Legacy(byte[] objectPickle, byte[] keyListPickle, byte[]? records = null)
     {
         // Bytes [0, 137) of shared_legacy.pth: magic number, protocol version, sys_info (manifest offsets).
-        var prefix = CheckpointReference.File4("shared_legacy.pth")[..137];
+        var prefix = CheckpointReference.Bytes("shared_legacy.pth")[..137];
         return [.. prefix, .. objectPickle, .. keyListPickle, .. records ?? []];
     }
 }

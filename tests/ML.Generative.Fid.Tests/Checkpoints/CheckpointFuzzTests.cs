@@ -22,7 +22,7 @@ public class CheckpointFuzzTests(ITestOutputHelper output)
     [MemberData(nameof(CheckpointReference.Files), MemberType = typeof(CheckpointReference))]
     public void MutatedCheckpoints_LoadOrFailCleanly(string file, string _)
     {
-        var original = CheckpointReference.File4(file);
+        var original = CheckpointReference.Bytes(file);
         var rng = new Random(20240316 + file.Length);
         int loaded = 0, refused = 0;
         for (int iteration = 0; iteration < Iterations; iteration++)
@@ -53,7 +53,7 @@ public class CheckpointFuzzTests(ITestOutputHelper output)
     public void MutatedDataPickles_LoadOrFailCleanly(string file)
     {
         var entries = new List<(string Name, byte[] Data)>();
-        using (var zip = new ZipArchive(new MemoryStream(CheckpointReference.File4(file))))
+        using (var zip = new ZipArchive(new MemoryStream(CheckpointReference.Bytes(file))))
             foreach (var e in zip.Entries)
             {
                 using var s = e.Open();

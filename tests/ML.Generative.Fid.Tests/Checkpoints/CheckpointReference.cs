@@ -25,7 +25,7 @@ internal static class CheckpointReference
             k.GetProperty("shape").EnumerateArray().Select(s => s.GetInt64()).ToArray(),
             File.ReadAllBytes(TestData.Path("checkpoints", k.GetProperty("file").GetString()!)))).ToList();
 
-    public static byte[] File4(string name) => File.ReadAllBytes(TestData.Path("checkpoints", name));
+    public static byte[] Bytes(string name) => File.ReadAllBytes(TestData.Path("checkpoints", name));
 
     public static IEnumerable<object[]> Files() => new[]
     {

@@ -21,7 +21,7 @@ public class HostileCheckpointTests
     [MemberData(nameof(CheckpointReference.Files), MemberType = typeof(CheckpointReference))]
     public void EveryTruncation_IsRefused(string file, string _)
     {
-        var bytes = CheckpointReference.File4(file);
+        var bytes = CheckpointReference.Bytes(file);
         for (int length = 0; length < bytes.Length; length++)
         {
             var e = Refused(bytes[..length]);
@@ -32,7 +32,7 @@ public class HostileCheckpointTests
     [Fact]
     public void WrongMagicNumber_IsRefused()
     {
-        var bytes = CheckpointReference.File4("shared_legacy.pth");
+        var bytes = CheckpointReference.Bytes("shared_legacy.pth");
         bytes[5] ^= 0x01; // inside the LONG1 magic number
         Assert.Contains("magic", Refused(bytes).Message);
         Assert.Contains("not a PyTorch checkpoint", Refused("GIF89a..."u8.ToArray()).Message);

@@ -54,7 +54,7 @@ public class TorchCheckpointTests
     [Fact]
     public void NonSeekableStream_IsBuffered()
     {
-        var bytes = CheckpointReference.File4("tiny_zip.pth");
+        var bytes = CheckpointReference.Bytes("tiny_zip.pth");
         var sd = TorchCheckpoint.Load(new NonSeekableStream(bytes));
         Assert.Equal(11, sd.Count);
     }
