@@ -16,7 +16,7 @@ internal static class InfoCommand
             var info = RuntimeInfo.Current();
             if (result.GetValue(json))
             {
-                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(info, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(info, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }));
                 return 0;
             }
             var table = new Table().AddColumn("what").AddColumn("value");
