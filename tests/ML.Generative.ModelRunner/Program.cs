@@ -27,6 +27,34 @@ switch (args.FirstOrDefault())
         }
         return 0;
     }
+    case "fmnist" when args.Length == 5:
+    {
+        // Fashion-MNIST test images through a saved model: write one column's floats, then Sample(8, seed 7).
+        var model = ctx.Model.Load(args[1], out _);
+        var input = ctx.Data.TakeRows(ctx.Data.LoadDataset("fashion-mnist", ML.Generative.Data.DatasetSplit.Test), long.Parse(args[2]));
+        var output = model.Transform(input);
+        var col = output.Schema[args[3]];
+        using var file = File.Create(args[4]);
+        using (var cursor = output.GetRowCursor(new[] { col }))
+        {
+            if (col.Type is VectorDataViewType)
+            {
+                var get = cursor.GetGetter<float[]>(col);
+                float[] v = null!;
+                while (cursor.MoveNext()) { get(ref v); file.Write(MemoryMarshal.AsBytes(v.AsSpan())); }
+            }
+            else
+            {
+                var get = cursor.GetGetter<float>(col);
+                float v = 0;
+                while (cursor.MoveNext()) { get(ref v); file.Write(BitConverter.GetBytes(v)); }
+            }
+        }
+        var last = model.LastTransformer as ML.Generative.Models.AutoencoderTransformer;
+        using var samples = last!.SampleTensor(8, 7);
+        file.Write(MemoryMarshal.AsBytes(samples.data<float>().AsSpan()));
+        return 0;
+    }
     case "golden" when args.Length == 2:
     {
         var data = ctx.Data.LoadFromEnumerable(new[] { new GoldenRow { Image = new ImageData(8, 8, 3, new byte[8 * 8 * 3]) } });

@@ -14,5 +14,7 @@ internal static class BuiltInComponents
         ModelComponentRegistry.Register(PixelExtractingTransformer.Kind, PixelExtractingTransformer.Load);
         ModelComponentRegistry.Register(NormalizePixelsTransformer.Kind, NormalizePixelsTransformer.Load);
         ModelComponentRegistry.Register(RandomHorizontalFlipTransformer.Kind, RandomHorizontalFlipTransformer.Load);
+        foreach (var kind in Models.AutoencoderFamilies.ByKind.Keys)
+            ModelComponentRegistry.Register(kind, Models.AutoencoderTransformer.Load);
     }
 }

@@ -1,0 +1,111 @@
+using ML.Generative.Data;
+using ML.Generative.Models.Networks;
+using ML.Generative.Training;
+using ML.Generative.Torch;
+using static ML.Generative.Torch.torch;
+
+namespace ML.Generative.Models;
+
+/// <summary>
+/// Trains an autoencoder-family model (VAE, AE, WAE, VAE-GAN, U-Net VAE-GAN, AAE) on an image column: a
+/// float vector [C, H, W] (C = 1 or 3; H = W = 28, 32 or 64), as ExtractPixels/NormalizePixels produce.
+/// The family is chosen by the options' type. Training is the shared <see cref="TrainingLoop"/>; progress,
+/// cancellation and checkpoints are set on the estimator.
+/// </summary>
+public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
+{
+    public AutoencoderEstimator(AutoencoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Kind = AutoencoderFamilies.For(options).Kind;
+    }
+
+    public AutoencoderOptions Options { get; }
+
+    /// <summary>The stable component kind of the fitted transformer (e.g. <c>mlgen.vae</c>).</summary>
+    public string Kind { get; }
+
+    /// <summary>Receives a report after every training step and at the end of each epoch.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Stops training between steps (the last epoch checkpoint is kept).</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var schema = inputSchema.ToSchema();
+        var (c, h, w) = ImageShape(schema, Options.InputColumn);
+        return SchemaShape.Create(AutoencoderTransformer.OutputSchema(schema, Options.LatentSize, c, h, w));
+    }
+
+    /// <summary>The (C, H, W) of the input column, or a <see cref="SchemaMismatchException"/> naming it.</summary>
+    internal static (int c, int h, int w) ImageShape(DataViewSchema schema, string column)
+    {
+        var col = schema.GetColumnOrNull(column)
+            ?? throw new SchemaMismatchException(column, "Vector<Single>[C, H, W]", null);
+        if (col.Type is not VectorDataViewType { Dimensions.Count: 3, IsKnownSize: true } v || !v.ItemType.Equals(NumberDataViewType.Single))
+            throw new SchemaMismatchException(column, "Vector<Single>[C, H, W] (use ExtractPixels or NormalizePixels first)", col.Type.ToString());
+        var (c, h, w) = (v.Dimensions[0], v.Dimensions[1], v.Dimensions[2]);
+        if (c is not (1 or 3) || h != w)
+            throw new SchemaMismatchException(column, "square images with 1 or 3 channels", $"[{c}, {h}, {w}]");
+        return (c, h, w);
+    }
+
+    public AutoencoderTransformer Fit(IDataView input)
+    {
+        var (c, h, _) = ImageShape(input.Schema, Options.InputColumn);
+        var arch = ConvArchitecture.ForImage(c, h, Options.Width);
+        using var all = ReadImages(input, Options.InputColumn);
+        var activation = Options.OutputActivation ?? ActivationFor(all);
+        if (Options.ReconstructionLoss == Losses.ReconstructionLoss.BinaryCrossEntropy && activation != OutputActivation.Sigmoid)
+            throw new ArgumentException($"ReconstructionLoss BinaryCrossEntropy needs pixels in [0, 1]; column '{Options.InputColumn}' holds values outside it (normalise with PixelRange.ZeroToOne, or use MeanSquaredError)");
+        var (train, validation) = Split(all, Options.ValidationFraction, Options.Seed);
+        using var trainSource = new TensorBatchSource(train);
+        using var validationSource = validation is null ? null : new TensorBatchSource(validation);
+        train.Dispose();
+        validation?.Dispose();
+
+        manual_seed(Options.Seed);
+        var parts = AutoencoderFamilies.For(Options).Build(Options, arch, activation);
+        var store = Options.CheckpointPath is null ? null : new FileCheckpointStore(Options.CheckpointPath);
+        var history = new TrainingLoop(Options, store).Run(parts.Objective, trainSource, validationSource, Progress, Cancellation);
+        parts.Model.Network.eval();
+        var sampling = parts.Model.CaptureSamplingState(trainSource.Images);
+        return new AutoencoderTransformer(Kind, Options, parts.Model, arch, activation, history, sampling);
+    }
+
+    /// <summary>All rows of the image column as one (N, C, H, W) tensor.</summary>
+    internal static Tensor ReadImages(IDataView input, string column)
+    {
+        using var scope = NewDisposeScope();
+        var batches = new List<Tensor>();
+        foreach (var batch in new TensorBatches(input, column, new BatchOptions { BatchSize = 1024 }))
+            batches.Add(batch.Features);
+        if (batches.Count == 0) throw new ArgumentException($"there are no rows to train on in column '{column}'");
+        return cat(batches).MoveToOuterDisposeScope().DetachFromDisposeScope();
+    }
+
+    // The decoder's output range must cover the data: sigmoid for [0, 1], tanh for [−1, 1], linear otherwise.
+    private static OutputActivation ActivationFor(Tensor images)
+    {
+        var min = images.min().item<float>();
+        var max = images.max().item<float>();
+        return min >= 0 && max <= 1 ? OutputActivation.Sigmoid : min >= -1 && max <= 1 ? OutputActivation.Tanh : OutputActivation.None;
+    }
+
+    private static (Tensor train, Tensor? validation) Split(Tensor all, double fraction, int seed)
+    {
+        var n = all.shape[0];
+        var held = (long)Math.Round(n * fraction);
+        if (held == 0) return (all.alias().DetachFromDisposeScope(), null);
+        if (n - held < 2) throw new ArgumentException($"ValidationFraction {fraction} leaves fewer than 2 of {n} rows for training");
+        var order = Enumerable.Range(0, (int)n).Select(i => (long)i).ToArray();
+        new Random(seed).Shuffle(order);
+        using var idx = tensor(order);
+        using var trainIdx = idx.narrow(0, 0, n - held);
+        using var validIdx = idx.narrow(0, n - held, held);
+        return (all.index_select(0, trainIdx).DetachFromDisposeScope(), all.index_select(0, validIdx).DetachFromDisposeScope());
+    }
+}
