@@ -2,6 +2,8 @@
 //   run <model.zip> <images-folder> <column> <out.bin>   load the model, transform the folder's images as RGB
 //                                                         (no labels), write the column's floats (little-endian)
 //   golden <model.zip>                                    write the format-v1 golden model kept under tests/
+//   readme <out.bin>                                      README.md's loading example (ReadmeExample.cs), run in
+//                                                         the current directory; writes the pixels (little-endian)
 using System.Runtime.InteropServices;
 using ML.Generative;
 using ML.Generative.Data;
@@ -65,8 +67,10 @@ switch (args.FirstOrDefault())
         ctx.Model.Save(pipeline.Fit(data), data.Schema, args[1]);
         return 0;
     }
+    case "readme" when args.Length == 2:
+        return ReadmeExample.Run(args[1]);
     default:
-        Console.Error.WriteLine("usage: run <model.zip> <images-folder> <column> <out.bin> | golden <model.zip>");
+        Console.Error.WriteLine("usage: run <model.zip> <images-folder> <column> <out.bin> | golden <model.zip> | readme <out.bin>");
         return 2;
 }
 

@@ -1,14 +1,19 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using ML.Generative.Data;
+using ML.Generative.Data.Transforms;
+using ML.Generative.Tests.Data;
 using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
 namespace ML.Generative.Tests;
 
 /// <summary>
-/// The README's C# examples, compiled and run here. Each example sits between "README:begin" and
-/// "README:end" marker comments; <see cref="ReadmeShowsEveryExampleVerbatim"/> checks that README.md holds
-/// each one as a ```csharp block, character for character (after removing the common indentation).
+/// The README's C# examples, compiled and run here (and, for the half of the data example that runs in a
+/// second process, in tests/ML.Generative.ModelRunner/ReadmeExample.cs). Each example sits between
+/// "README:begin" and "README:end" marker comments; <see cref="ReadmeShowsEveryExampleVerbatim"/> checks that
+/// README.md holds each one as a ```csharp block, character for character (after removing the common indentation).
 /// </summary>
 public class ReadmeExamplesTests
 {
@@ -37,15 +42,79 @@ public class ReadmeExamplesTests
     }
 
     [Fact]
+    public void DataPipelineExample_GivesTheSameOutputsInANewProcess()
+    {
+        // The example uses paths relative to the current directory, as a user's program would; tests run one
+        // at a time (AssemblyInfo.cs), so switching it here affects no other test.
+        var dir = DataTestKit.TempDir();
+        var folder = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
+        var rand = new Random(4);
+        for (var i = 0; i < 5; i++)
+        {
+            // Sizes other than 16x16 so that the resize does work; colors per channel so the fitted mean/std differ.
+            var (w, h) = (24 - 2 * i, 20 + 3 * i);
+            var pixels = new byte[h * w * 3];
+            for (var k = 0; k < pixels.Length; k++) pixels[k] = (byte)(k % 3 * 60 + rand.Next(80));
+            File.WriteAllBytes(Path.Combine(folder, $"{i}.png"), ImageCodec.EncodePng(new ImageData(w, h, 3, pixels)));
+        }
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = dir;
+        try
+        {
+            var (data, model) = SaveExample();
+            var expected = DataTestKit.Column<float[]>(model.Transform(data), "Pixels");
+            Assert.Equal(5, expected.Count);
+            Assert.All(expected, v => Assert.Equal(3 * 16 * 16, v.Length));
+            // The fitted stage did its work: each channel of the output has mean ~0 and std ~1.
+            for (var c = 0; c < 3; c++)
+            {
+                var values = expected.SelectMany(v => v.Skip(c * 256).Take(256)).Select(x => (double)x).ToArray();
+                var mean = values.Average();
+                Assert.InRange(mean, -1e-3, 1e-3);
+                Assert.InRange(Math.Sqrt(values.Select(x => (x - mean) * (x - mean)).Average()), 0.99, 1.01);
+            }
+
+            var output = Path.Combine(dir, "out.bin");
+            var runner = AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}ML.Generative.Tests{Path.DirectorySeparatorChar}bin",
+                $"{Path.DirectorySeparatorChar}ML.Generative.ModelRunner{Path.DirectorySeparatorChar}bin");
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir };
+            foreach (var a in new[] { Path.Combine(runner, "ML.Generative.ModelRunner.dll"), "readme", output }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"the second process failed: {stderr}");
+            Assert.Equal(expected.SelectMany(v => v).SelectMany(BitConverter.GetBytes).ToArray(), File.ReadAllBytes(output));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    private static (IDataView Data, ITransformer Model) SaveExample()
+    {
+        // README:begin data-pipeline-save
+        var ctx = new GenerativeContext(seed: 1);
+        var data = ctx.Data.LoadImagesFromFolder("images", labelsFromFolders: false, colorMode: ImageColorMode.Rgb);
+        var pipeline = ctx.Transforms.ResizeImages("Image", 16, 16)
+            .Append(ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.MeanStd));   // mean/std per channel, learned by Fit
+        var model = pipeline.Fit(data);
+        ctx.Model.Save(model, data.Schema, "pipeline.zip");
+        // README:end
+        return (data, model);
+    }
+
+    [Fact]
     public void ReadmeShowsEveryExampleVerbatim()
     {
         var root = RepositoryRoot();
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n");
         var blocks = Regex.Matches(readme, "```csharp\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
-        var source = File.ReadAllText(SourcePath()).Replace("\r\n", "\n");
-        var examples = Regex.Matches(source, @"// README:begin (\S+)\n(.*?)\n\s*// README:end", RegexOptions.Singleline);
-        Assert.NotEmpty(examples);
-        foreach (Match example in examples)
+        var sources = new[] { SourcePath(), Path.Combine(root, "tests", "ML.Generative.ModelRunner", "ReadmeExample.cs") };
+        var examples = sources.SelectMany(f => Regex.Matches(File.ReadAllText(f).Replace("\r\n", "\n"),
+            @"// README:begin (\S+)\n(.*?)\n\s*// README:end", RegexOptions.Singleline)).ToList();
+        Assert.Equal(4, examples.Count);   // a marker pair that stops matching would silently drop its check
+        foreach (var example in examples)
         {
             var code = Dedent(example.Groups[2].Value);
             Assert.True(blocks.Any(b => b.Contains(code)), $"README.md does not show the example '{example.Groups[1].Value}' as compiled here:\n{code}");
