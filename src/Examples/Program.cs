@@ -4,4 +4,5 @@ using ML.Generative.Cli;
 // mlgen: every library capability from the command line. Each capability adds its command here.
 var root = new RootCommand("mlgen: generative image models (VAE, VAE-GAN, WAE, GANs) on libtorch, from .NET");
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(FidCommand.Create());
 return root.Parse(args).Invoke();
