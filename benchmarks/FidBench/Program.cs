@@ -29,7 +29,7 @@ double Ours(bool channelsLast)
 var oursContiguous = Ours(false);
 var oursChannelsLast = Ours(true);
 var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true };
-foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fid_inception.py"), $"{batch}", $"{warmup}", $"{iters}" }) psi.ArgumentList.Add(a);
+foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fid_inception.py"), $"{batch}", $"{warmup}", $"{iters}", $"{get_num_threads()}" }) psi.ArgumentList.Add(a);
 using var p = Process.Start(psi)!;
 var reference = JsonDocument.Parse(p.StandardOutput.ReadToEnd().Trim().Split('\n')[^1]).RootElement;
 p.WaitForExit();

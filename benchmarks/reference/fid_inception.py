@@ -1,6 +1,6 @@
 """PyTorch reference for the FID Inception-v3 speed benchmark: the same layer list as ML.Generative.Fid's
 FidInceptionV3 (pytorch-fid's FID blocks), written here from that layer list (torchvision is not installed).
-Prints one JSON line: images/s for the contiguous and channels-last layouts, in inference mode."""
+Arguments: batch warmup iterations threads. Prints one JSON line: images/s for the contiguous and channels-last layouts, in inference mode."""
 import json, sys, time
 import torch
 import torch.nn as nn
@@ -114,6 +114,7 @@ def rate(channels_last, batch, warmup, iters):
 
 
 if __name__ == "__main__":
-    batch, warmup, iters = (int(a) for a in sys.argv[1:4])
+    batch, warmup, iters, threads = (int(a) for a in sys.argv[1:5])
+    torch.set_num_threads(threads)  # as many as ours: the child may inherit a one-thread OpenMP setting
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
                       "contiguous": rate(False, batch, warmup, iters), "channels_last": rate(True, batch, warmup, iters)}))
