@@ -5,4 +5,5 @@ using ML.Generative.Cli;
 var root = new RootCommand("mlgen: generative image models (VAE, VAE-GAN, WAE, GANs) on libtorch, from .NET");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(AnomalyCommand.Create());
+root.Subcommands.Add(FidCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -20,6 +20,7 @@ public sealed class DomainFeatureNetwork : nn.Module<Tensor, Tensor>
     private readonly Linear embedding;
     private readonly Linear classifier;
 
+    /// <summary>A freshly initialised network with <paramref name="classes"/> outputs.</summary>
     public DomainFeatureNetwork(int classes = 10) : base("DomainFeatureNetwork")
     {
         features = nn.Sequential(
@@ -42,6 +43,9 @@ public sealed class DomainFeatureNetwork : nn.Module<Tensor, Tensor>
         var h = F.adaptive_avg_pool2d(features.forward(images), 1).flatten(1);
         return embedding.forward(h).relu().MoveToOuterDisposeScope();
     }
+
+    /// <summary>(B, 128) features → (B, classes) logits.</summary>
+    public Tensor Classify(Tensor features) => classifier.forward(features);
 
     /// <summary>(B, 1, 28, 28) → (B, classes) logits.</summary>
     public override Tensor forward(Tensor images)

@@ -9,7 +9,9 @@ namespace ML.Generative.Fid.Features;
 /// 3 epochs over the training images in an order drawn from the seed, cross-entropy on the labels, then
 /// eval mode. The weights shipped with the library were made with this recipe; rerunning it on another
 /// machine gives the same network up to float rounding (thread counts change summation order), which is why
-/// the shipped file, not the recipe, defines the feature network and its hash.
+/// the shipped file, not the recipe, defines the feature network and its hash. The shipped file
+/// (<c>fashion-mnist-features.safetensors</c>, SHA-256 c730bd73…4efc0) reached 85.71 % Fashion-MNIST test accuracy;
+/// see the project README.
 /// </summary>
 public static class DomainFeatureRecipe
 {

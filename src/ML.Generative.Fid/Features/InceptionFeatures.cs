@@ -1,0 +1,43 @@
+using ML.Generative.Fid.Inception;
+using ML.Generative.Torch;
+using static ML.Generative.Torch.torch;
+
+namespace ML.Generative.Fid.Features;
+
+/// <summary>pytorch-fid's Inception-v3 as a <see cref="FidFeatures"/>: gray images repeated to RGB, one output block.</summary>
+internal sealed class InceptionFeatures : FidFeatures
+{
+    private readonly FidInceptionV3 network = new();
+    private readonly int block;
+    private readonly Device device;
+    private readonly bool channelsLast;
+
+    public InceptionFeatures(IReadOnlyDictionary<string, Tensor> weights, int block, FeatureNetworkInfo info, Device? device, bool? channelsLast) : base(info)
+    {
+        this.block = block;
+        this.device = device ?? CPU;
+        network.LoadWeights(weights);
+        if (this.device.type != DeviceType.CPU) network.to(this.device);
+        // oneDNN runs Inception about twice as fast channels-last on the CPU (benchmarks/README.md).
+        this.channelsLast = channelsLast ?? this.device.type == DeviceType.CPU;
+        if (this.channelsLast) network.to(MemoryFormat.ChannelsLast);
+    }
+
+    public override bool ProvidesLogits => true;
+
+    public override int InputChannels => 3;
+
+    private protected override (Tensor Features, Tensor? Logits) ExtractBatch(Tensor batch, bool logits)
+    {
+        var x = batch.to(device);
+        if (x.shape[1] == 1) x = x.expand(-1, 3, -1, -1);
+        if (channelsLast) x = x.contiguous(MemoryFormat.ChannelsLast);
+        var (blocks, l) = network.Forward(x, new[] { block }, logits);
+        return (blocks[0], l);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) network.Dispose();
+    }
+}
