@@ -29,16 +29,7 @@ internal sealed class BatchedMappedDataView : IDataView
         this.batchSize = batchSize;
         var column = source.Schema[inputColumn];
         inputSize = ((VectorDataViewType)column.Type).Size;
-        Schema = OutputSchema(source.Schema, added);
-    }
-
-    internal static DataViewSchema OutputSchema(DataViewSchema input, IEnumerable<(string Name, DataViewType Type)> added)
-    {
-        var list = added.ToList();
-        var b = new DataViewSchema.Builder();
-        foreach (var c in input) if (!list.Any(a => a.Name == c.Name)) b.AddColumn(c.Name, c.Type);
-        foreach (var (n, t) in list) b.AddColumn(n, t);
-        return b.ToSchema();
+        Schema = MappedDataView.OutputSchema(source.Schema, added);
     }
 
     public DataViewSchema Schema { get; }

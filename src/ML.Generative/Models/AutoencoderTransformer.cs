@@ -59,7 +59,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     private IReadOnlyDictionary<string, Tensor> SamplingState { get; }
 
     internal static DataViewSchema OutputSchema(DataViewSchema input, int latent, int c, int h, int w) =>
-        BatchedMappedDataView.OutputSchema(input, Added(latent, c, h, w));
+        MappedDataView.OutputSchema(input, Added(latent, c, h, w));
 
     private static (string, DataViewType)[] Added(int latent, int c, int h, int w) => new (string, DataViewType)[]
     {
