@@ -21,8 +21,18 @@ using var images = rand(c.Batch * (steps + warmup), c.Channels, c.Size, c.Size);
 using var data = new TensorBatchSource(images);
 var stamps = new List<double>();
 var clock = Stopwatch.StartNew();
-var progress = new StepClock(() => stamps.Add(clock.Elapsed.TotalMilliseconds));
-new TrainingLoop(new TrainerOptions { Epochs = 1, BatchSize = c.Batch }).Run(c.Model, data, progress: progress);
+// MLGEN_PROFILE=trace.json records the measured steps' operators for an op-by-op comparison with PyTorch.
+// MLGEN_BENCH_WORKERS sets the data-parallel workers (library default otherwise), for before/after lines.
+int? workers = int.TryParse(Environment.GetEnvironmentVariable("MLGEN_BENCH_WORKERS"), out var w) ? w : null;
+var profilePath = Environment.GetEnvironmentVariable("MLGEN_PROFILE");
+IDisposable? recording = null;
+var progress = new StepClock(() =>
+{
+    stamps.Add(clock.Elapsed.TotalMilliseconds);
+    if (profilePath is not null && recording is null && stamps.Count == Math.Max(1, warmup)) recording = autograd.RecordProfile(profilePath);
+});
+new TrainingLoop(new TrainerOptions { Epochs = 1, BatchSize = c.Batch, DataParallelWorkers = workers }).Run(c.Model, data, progress: progress);
+recording?.Dispose();
 // stamps[i] is the end of step i; the measured steps follow the warm-up ones.
 var ms = new List<double>();
 for (var i = Math.Max(1, warmup); i < stamps.Count; i++) ms.Add(stamps[i] - stamps[i - 1]);

@@ -1,5 +1,5 @@
 """Times training steps of one reference case in PyTorch. Prints one JSON object.
-Usage: train_step.py CASE --steps N --warmup W [--threads T] [--channels-last] [--flops]"""
+Usage: train_step.py CASE --steps N --warmup W [--threads T] [--channels-last] [--flops] [--profile trace.json]"""
 import argparse
 import json
 import resource
@@ -16,6 +16,7 @@ p.add_argument("--warmup", type=int, default=2)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--channels-last", action="store_true")
 p.add_argument("--flops", action="store_true", help="count the multiply-add FLOPs of one step instead of timing")
+p.add_argument("--profile", help="write the measured steps' operators to this Chrome trace file")
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -49,10 +50,16 @@ if a.flops:
 for _ in range(a.warmup):
     case.step(x)
 times = []
+recording = torch.autograd.profiler.profile() if a.profile else None
+if recording:
+    recording.__enter__()
 for _ in range(a.steps):
     t0 = time.perf_counter()
     case.step(x)
     times.append((time.perf_counter() - t0) * 1000)
+if recording:
+    recording.__exit__(None, None, None)
+    recording.export_chrome_trace(a.profile)
 print(json.dumps({"side": "pytorch", "case": a.case, "batch": case.batch, "ms": times,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "threads": torch.get_num_threads()}))

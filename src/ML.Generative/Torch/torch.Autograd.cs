@@ -77,7 +77,7 @@ public static partial class torch
         }
     }
 
-    public static class autograd
+    public static partial class autograd
     {
         /// <summary>Gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>, without
         /// touching <c>.grad</c>. With <paramref name="create_graph"/> the result is itself differentiable

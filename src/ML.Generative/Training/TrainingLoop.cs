@@ -31,9 +31,11 @@ public sealed class TrainingLoop
         if (objectives.Count == 0) throw new ArgumentException("the model has no objective to train");
         foreach (var o in objectives) o.Optimizer.Validate(o.Name);
         var optimizers = objectives.Select(o => o.Optimizer.Create(o.Parameters)).ToArray();
+        var workers = options.DataParallelWorkers ?? 1;
+        using var parallel = workers > 1 ? new DataParallelStep(workers) : null;
         try
         {
-            return RunEpochs(model, optimizers, train, validation, progress, cancellation);
+            return RunEpochs(model, optimizers, parallel, train, validation, progress, cancellation);
         }
         finally
         {
@@ -41,7 +43,7 @@ public sealed class TrainingLoop
         }
     }
 
-    private TrainingHistory RunEpochs(ITrainable model, optim.Optimizer[] optimizers, IBatchSource train,
+    private TrainingHistory RunEpochs(ITrainable model, optim.Optimizer[] optimizers, DataParallelStep? parallel, IBatchSource train,
         IBatchSource? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var objectives = model.Objectives;
@@ -67,7 +69,7 @@ public sealed class TrainingLoop
                 using var batchOwner = batch;
                 cancellation.ThrowIfCancellationRequested();
                 var context = new TrainingContext(epoch, step, totalSteps, true);
-                var values = Step(objectives, optimizers, batch, context);
+                var values = Step(objectives, optimizers, batch.device.type == DeviceType.CPU ? parallel : null, batch, context);
                 var n = batch.shape[0];
                 epochLosses.Add(values, n);
                 step++;
@@ -101,7 +103,7 @@ public sealed class TrainingLoop
 
     /// <summary>One batch: each objective's updates in order; returns the logged values.</summary>
     private static IReadOnlyDictionary<string, double> Step(IReadOnlyList<Objective> objectives, optim.Optimizer[] optimizers,
-        Tensor batch, TrainingContext context)
+        DataParallelStep? parallel, Tensor batch, TrainingContext context)
     {
         var values = new Dictionary<string, double>();
         for (var i = 0; i < objectives.Count; i++)
@@ -109,19 +111,28 @@ public sealed class TrainingLoop
             var objective = objectives[i];
             for (var u = 0; u < objective.UpdatesPerBatch; u++)
             {
-                using var scope = NewDisposeScope();
                 optimizers[i].zero_grad();
-                using var loss = objective.Loss(batch, context);
-                var logged = loss.Values();
+                var logged = parallel != null && batch.shape[0] >= parallel.Workers
+                    ? parallel.LossAndBackward(objective, batch, context)
+                    : LossAndBackward(objective, batch, context);
+                // Checked before the update, so a diverged loss never reaches the weights.
                 foreach (var (name, value) in logged)
                     if (!double.IsFinite(value))
                         throw new TrainingDivergedException(context.Step, context.Epoch, Prefixed(objectives, objective, name), value);
-                loss.Total.backward();
                 optimizers[i].step();
                 foreach (var (name, value) in logged) values[Prefixed(objectives, objective, name)] = value;
             }
         }
         return values;
+    }
+
+    private static IReadOnlyDictionary<string, double> LossAndBackward(Objective objective, Tensor batch, TrainingContext context)
+    {
+        using var scope = NewDisposeScope();
+        using var loss = objective.Loss(batch, context);
+        var logged = loss.Values();
+        loss.Total.backward();
+        return logged;
     }
 
     private static string Prefixed(IReadOnlyList<Objective> objectives, Objective objective, string name) =>

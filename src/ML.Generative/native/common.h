@@ -18,6 +18,15 @@ typedef torch::Tensor* TensorHandle;
 
 namespace mlg {
 void set_error(const char* message);
+// The random generator of the calling thread: set inside a data-parallel worker (parallel.cpp) so that the
+// draws of concurrent workers neither interleave nondeterministically nor race; nullopt (libtorch's default
+// generator) everywhere else.
+c10::optional<at::Generator> generator();
+// Whether the calling thread is a data-parallel worker, and batch norm over the whole batch of its group.
+bool in_data_parallel();
+torch::Tensor sync_batch_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                              const torch::Tensor& running_mean, const torch::Tensor& running_var, double momentum,
+                              double eps);
 inline TensorHandle wrap(torch::Tensor t) { return new torch::Tensor(std::move(t)); }
 inline c10::IntArrayRef dims(const int64_t* p, int n) { return c10::IntArrayRef(p, static_cast<size_t>(n)); }
 inline c10::optional<int64_t> opt_dim(int64_t d, int has) { return has ? c10::optional<int64_t>(d) : c10::nullopt; }

@@ -68,8 +68,13 @@ MLG_API TensorHandle mlg_conv_transpose2d(TensorHandle x, TensorHandle w, Tensor
 
 MLG_API TensorHandle mlg_batch_norm(TensorHandle x, TensorHandle weight, TensorHandle bias, TensorHandle running_mean,
                                     TensorHandle running_var, int training, double momentum, double eps) {
-  MLG_HANDLE(torch::batch_norm(*x, or_undefined(weight), or_undefined(bias), or_undefined(running_mean),
-                               or_undefined(running_var), training != 0, momentum, eps, true))
+  MLG_TRY
+  if (training != 0 && mlg::in_data_parallel())
+    return mlg::wrap(mlg::sync_batch_norm(*x, or_undefined(weight), or_undefined(bias), or_undefined(running_mean),
+                                          or_undefined(running_var), momentum, eps));
+  return mlg::wrap(torch::batch_norm(*x, or_undefined(weight), or_undefined(bias), or_undefined(running_mean),
+                                     or_undefined(running_var), training != 0, momentum, eps, true));
+  MLG_CATCH(nullptr)
 }
 
 MLG_API TensorHandle mlg_instance_norm(TensorHandle x, TensorHandle weight, TensorHandle bias, TensorHandle running_mean,
@@ -88,7 +93,14 @@ MLG_API TensorHandle mlg_group_norm(TensorHandle x, int64_t groups, TensorHandle
 }
 
 MLG_API TensorHandle mlg_dropout(TensorHandle x, double p, int training) {
-  MLG_HANDLE(torch::dropout(*x, p, training != 0))
+  MLG_TRY
+  auto gen = mlg::generator();
+  if (!gen || training == 0 || p <= 0) return mlg::wrap(torch::dropout(*x, p, training != 0));
+  // Inside a data-parallel worker: the same inverted dropout, with the worker's generator.
+  if (p >= 1) return mlg::wrap(*x * 0);
+  auto keep = torch::empty_like(*x).bernoulli_(1 - p, gen).div_(1 - p);
+  return mlg::wrap(*x * keep);
+  MLG_CATCH(nullptr)
 }
 
 MLG_API TensorHandle mlg_embedding(TensorHandle weight, TensorHandle indices, int64_t padding_idx) {

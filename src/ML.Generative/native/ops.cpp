@@ -179,9 +179,9 @@ MLG_API TensorHandle mlg_masked_fill(TensorHandle a, TensorHandle mask, double v
 }
 MLG_API int mlg_fill_(TensorHandle a, double value) { MLG_STATUS(a->fill_(value)) }
 MLG_API int mlg_zero_(TensorHandle a) { MLG_STATUS(a->zero_()) }
-MLG_API int mlg_normal_(TensorHandle a, double mean, double std) { MLG_STATUS(a->normal_(mean, std)) }
-MLG_API int mlg_uniform_(TensorHandle a, double from, double to) { MLG_STATUS(a->uniform_(from, to)) }
-MLG_API TensorHandle mlg_bernoulli(TensorHandle probabilities) { MLG_HANDLE(torch::bernoulli(*probabilities)) }
+MLG_API int mlg_normal_(TensorHandle a, double mean, double std) { MLG_STATUS(a->normal_(mean, std, mlg::generator())) }
+MLG_API int mlg_uniform_(TensorHandle a, double from, double to) { MLG_STATUS(a->uniform_(from, to, mlg::generator())) }
+MLG_API TensorHandle mlg_bernoulli(TensorHandle probabilities) { MLG_HANDLE(torch::bernoulli(*probabilities, mlg::generator())) }
 MLG_API TensorHandle mlg_allclose_tensor(TensorHandle a, TensorHandle b, double rtol, double atol) {
   MLG_HANDLE(torch::scalar_tensor(a->allclose(*b, rtol, atol) ? 1 : 0, torch::kBool))
 }

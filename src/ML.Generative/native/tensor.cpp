@@ -35,8 +35,8 @@ MLG_API TensorHandle mlg_tensor_new(int kind, const int64_t* shape, int ndim, do
     case 1: t = torch::zeros(size, o); break;
     case 2: t = torch::ones(size, o); break;
     case 3: t = torch::full(size, value, o); break;
-    case 4: t = torch::rand(size, o); break;
-    case 5: t = torch::randn(size, o); break;
+    case 4: t = torch::rand(size, mlg::generator(), o); break;
+    case 5: t = torch::randn(size, mlg::generator(), o); break;
     default: TORCH_CHECK(false, "unknown creation kind ", kind);
   }
   if (requires_grad) t.set_requires_grad(true);
@@ -51,8 +51,8 @@ MLG_API TensorHandle mlg_tensor_new_like(TensorHandle t, int kind, double value)
   switch (kind) {
     case 0: r = torch::zeros_like(*t); break;
     case 1: r = torch::ones_like(*t); break;
-    case 2: r = torch::rand_like(*t); break;
-    case 3: r = torch::randn_like(*t); break;
+    case 2: r = torch::empty_like(*t).uniform_(0, 1, mlg::generator()); break;
+    case 3: r = torch::empty_like(*t).normal_(0, 1, mlg::generator()); break;
     case 4: r = torch::empty_like(*t); break;
     case 5: r = torch::full_like(*t, value); break;
     default: TORCH_CHECK(false, "unknown creation kind ", kind);
@@ -63,7 +63,7 @@ MLG_API TensorHandle mlg_tensor_new_like(TensorHandle t, int kind, double value)
 
 MLG_API TensorHandle mlg_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int ndim, int dtype,
                                         int device_type, int device_index) {
-  MLG_HANDLE(torch::randint(low, high, dims(shape, ndim), options(dtype, device_type, device_index)))
+  MLG_HANDLE(torch::randint(low, high, dims(shape, ndim), mlg::generator(), options(dtype, device_type, device_index)))
 }
 MLG_API TensorHandle mlg_tensor_arange(double start, double end, double step, int dtype, int device_type,
                                        int device_index) {
@@ -77,7 +77,7 @@ MLG_API TensorHandle mlg_tensor_eye(int64_t n, int64_t m, int dtype, int device_
   MLG_HANDLE(torch::eye(n, m, options(dtype, device_type, device_index)))
 }
 MLG_API TensorHandle mlg_tensor_randperm(int64_t n, int dtype, int device_type, int device_index) {
-  MLG_HANDLE(torch::randperm(n, options(dtype, device_type, device_index)))
+  MLG_HANDLE(torch::randperm(n, mlg::generator(), options(dtype, device_type, device_index)))
 }
 MLG_API TensorHandle mlg_tensor_scalar(double value, int dtype, int device_type, int device_index) {
   MLG_HANDLE(torch::scalar_tensor(value, options(dtype, device_type, device_index)))

@@ -45,15 +45,27 @@ internal sealed class SpectralNorm
     {
         using var scope = NewDisposeScope();
         var m = AsMatrix(weightOrig);
+        var (uNow, vNow) = (u.clone(), v.clone());
         if (training)
+        {
             using (no_grad())
                 for (var i = 0; i < powerIterations; i++)
                 {
-                    v.copy_(F.normalize(m.t().matmul(u), dim: 0, eps: eps));
-                    u.copy_(F.normalize(m.matmul(v), dim: 0, eps: eps));
+                    vNow = F.normalize(m.t().matmul(uNow), dim: 0, eps: eps);
+                    uNow = F.normalize(m.matmul(vNow), dim: 0, eps: eps);
                 }
-        // u and v are used as constants (cloned, as PyTorch does) so the gradient flows through W only.
-        var sigma = u.clone().dot(m.matmul(v.clone()));
+            // Data-parallel workers all compute the same vectors from the same u and v; one stores them, once
+            // every worker has read the old ones.
+            Training.DataParallel.Barrier();
+            if (Training.DataParallel.Rank == 0)
+                using (no_grad())
+                {
+                    u.copy_(uNow);
+                    v.copy_(vNow);
+                }
+        }
+        // u and v are used as constants (as PyTorch does) so the gradient flows through W only.
+        var sigma = uNow.dot(m.matmul(vNow));
         return scope.MoveToOuter(weightOrig / sigma);
     }
 }
