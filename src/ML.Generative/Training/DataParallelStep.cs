@@ -31,7 +31,6 @@ internal sealed class DataParallelStep : IDisposable
     }
 
     internal int Workers { get; }
-    private static readonly bool Debug = Environment.GetEnvironmentVariable("MLG_DEBUG_DP") != null;
 
     /// <summary>The loss and gradients of <paramref name="objective"/> on <paramref name="batch"/>; returns the logged
     /// values of the whole batch (each worker's weighted by its share).</summary>
@@ -52,12 +51,9 @@ internal sealed class DataParallelStep : IDisposable
                 {
                     using var scope = NewDisposeScope();
                     var slice = batch.narrow(0, offset, sizes[w]);
-                    var sw = System.Diagnostics.Stopwatch.StartNew();
                     using var loss = objective.Loss(slice, context);
                     values[w] = loss.Values();
-                    var tf = sw.Elapsed.TotalMilliseconds;
                     (loss.Total * (sizes[w] / (double)n)).backward();
-                    if (Debug) Console.Error.WriteLine($"worker {w}: forward {tf:F0} ms, backward {sw.Elapsed.TotalMilliseconds - tf:F0} ms");
                 }
                 catch
                 {

@@ -41,7 +41,7 @@ class CachingCpuAllocator final : public c10::Allocator {
       // Small blocks: glibc, behind the same header so that one deleter serves every block (oneDNN frees
       // through the raw interface).
       void* base = nullptr;
-      if (posix_memalign(&base, kHeader, n + kHeader) != 0) throw std::bad_alloc();
+      if (posix_memalign(&base, kHeader, n + kHeader) != 0) out_of_memory(n);
       static_cast<BlockHeader*>(base)->mapped = 0;
       void* data = static_cast<char*>(base) + kHeader;
       return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
@@ -53,13 +53,18 @@ class CachingCpuAllocator final : public c10::Allocator {
       if (base == MAP_FAILED) {
         release_all();  // cached blocks of other sizes may be what stands in the way
         base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (base == MAP_FAILED) throw std::bad_alloc();
+        if (base == MAP_FAILED) out_of_memory(n);
       }
       static_cast<BlockHeader*>(base)->mapped = mapped;
       in_use_ += mapped;
     }
     void* data = static_cast<char*>(base) + kHeader;
     return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
+  }
+
+  [[noreturn]] static void out_of_memory(size_t n) {
+    TORCH_CHECK(false, "CPU allocator: can't allocate memory: you tried to allocate ", n, " bytes (",
+                static_cast<double>(n) / (1 << 30), " GiB)");
   }
 
   c10::DeleterFnPtr raw_deleter() const override { return &release; }

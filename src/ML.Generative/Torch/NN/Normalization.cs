@@ -47,7 +47,9 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
         var useBatchStats = training || running_mean is null;
         if (training && num_batches_tracked is not null)
         {
-            using (no_grad()) num_batches_tracked.add_(1);
+            // In a data-parallel step worker 0 counts the batch (the native op updates the running statistics once).
+            if (Native.ParallelNative.mlg_dp_rank() == 0)
+                using (no_grad()) num_batches_tracked.add_(1);
             // Cumulative moving average when momentum is null, as PyTorch does.
             if (momentum is null) factor = 1.0 / num_batches_tracked.item<long>();
         }

@@ -56,8 +56,8 @@ internal sealed class SpectralNorm
                 }
             // Data-parallel workers all compute the same vectors from the same u and v; one stores them, once
             // every worker has read the old ones.
-            Training.DataParallel.Barrier();
-            if (Training.DataParallel.Rank == 0)
+            Native.Errors.Check(Native.ParallelNative.mlg_dp_barrier());
+            if (Native.ParallelNative.mlg_dp_rank() == 0)
                 using (no_grad())
                 {
                     u.copy_(uNow);

@@ -1,0 +1,36 @@
+using static ML.Generative.Torch.Native.AllocatorNative;
+
+namespace ML.Generative.Torch;
+
+public static partial class torch
+{
+    /// <summary>
+    /// CPU memory. The library installs a caching allocator for libtorch's large CPU tensors (128 KiB and up): a freed
+    /// buffer is kept and handed to the next request of its size, so a training step reuses last step's pages instead
+    /// of mapping fresh ones and faulting every page in again (on the 64x64 WAE step that fault storm cost 6x the
+    /// compute). The cache holds at most a quarter of physical memory (<c>MLGEN_CPU_CACHE_LIMIT_MB</c> overrides);
+    /// <c>MLGEN_CPU_CACHING_ALLOCATOR=0</c> at start keeps libtorch's own allocator.
+    /// </summary>
+    public static class cpu
+    {
+        /// <summary>Whether the caching allocator serves libtorch's CPU tensors in this process.</summary>
+        public static bool caching_allocator_enabled => mlg_cpu_allocator_stats(out _, out _) != 0;
+
+        /// <summary>Bytes of freed large blocks kept for reuse.</summary>
+        public static long memory_cached()
+        {
+            mlg_cpu_allocator_stats(out var cached, out _);
+            return cached;
+        }
+
+        /// <summary>Bytes of large blocks currently held by tensors.</summary>
+        public static long memory_allocated()
+        {
+            mlg_cpu_allocator_stats(out _, out var inUse);
+            return inUse;
+        }
+
+        /// <summary>Returns every cached free block to the system (as <c>torch.cuda.empty_cache()</c> does on the GPU).</summary>
+        public static void empty_cache() => mlg_cpu_empty_cache();
+    }
+}
