@@ -41,6 +41,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
 {
     side = "ours", @case = caseName, batch = c.Batch, ms,
     peak_rss_mb = long.Parse(peakKb) / 1024.0, threads = get_num_threads(),
+    peak_tensor_mb = cpu.max_memory_allocated() / 1048576.0, peak_reserved_mb = cpu.max_memory_reserved() / 1048576.0,
 }));
 return 0;
 

@@ -14,21 +14,38 @@ public static partial class torch
     public static class cpu
     {
         /// <summary>Whether the caching allocator serves libtorch's CPU tensors in this process.</summary>
-        public static bool caching_allocator_enabled => mlg_cpu_allocator_stats(out _, out _) != 0;
+        public static bool caching_allocator_enabled => mlg_cpu_allocator_stats(out _, out _, out _, out _) != 0;
 
         /// <summary>Bytes of freed large blocks kept for reuse.</summary>
         public static long memory_cached()
         {
-            mlg_cpu_allocator_stats(out var cached, out _);
+            mlg_cpu_allocator_stats(out var cached, out _, out _, out _);
             return cached;
         }
 
         /// <summary>Bytes of large blocks currently held by tensors.</summary>
         public static long memory_allocated()
         {
-            mlg_cpu_allocator_stats(out _, out var inUse);
+            mlg_cpu_allocator_stats(out _, out var inUse, out _, out _);
             return inUse;
         }
+
+        /// <summary>The most bytes of large blocks held by tensors at once, since the start or <see cref="reset_peak_memory_stats"/>.</summary>
+        public static long max_memory_allocated()
+        {
+            mlg_cpu_allocator_stats(out _, out _, out var peak, out _);
+            return peak;
+        }
+
+        /// <summary>The most bytes of large blocks mapped at once (held by tensors plus cached).</summary>
+        public static long max_memory_reserved()
+        {
+            mlg_cpu_allocator_stats(out _, out _, out _, out var peak);
+            return peak;
+        }
+
+        /// <summary>Starts the peaks over from the current values.</summary>
+        public static void reset_peak_memory_stats() => mlg_cpu_reset_peaks();
 
         /// <summary>Returns every cached free block to the system (as <c>torch.cuda.empty_cache()</c> does on the GPU).</summary>
         public static void empty_cache() => mlg_cpu_empty_cache();

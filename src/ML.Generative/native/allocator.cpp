@@ -57,6 +57,7 @@ class CachingCpuAllocator final : public c10::Allocator {
       }
       static_cast<BlockHeader*>(base)->mapped = mapped;
       in_use_ += mapped;
+      note_peak();
     }
     void* data = static_cast<char*>(base) + kHeader;
     return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
@@ -86,17 +87,28 @@ class CachingCpuAllocator final : public c10::Allocator {
   }
 
   size_t cached() const { return cached_; }
+  size_t peak_in_use() const { return peak_in_use_; }
+  size_t peak_mapped() const { return peak_mapped_; }
+  void reset_peaks() const { peak_in_use_ = in_use_.load(); peak_mapped_ = in_use_ + cached_; }
   size_t in_use() const { return in_use_; }
 
  private:
+  void note_peak() const {
+    peak_in_use_ = std::max<size_t>(peak_in_use_, in_use_);
+    peak_mapped_ = std::max<size_t>(peak_mapped_, in_use_ + cached_);
+  }
+
   void* take(size_t mapped) const {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Exact sizes only: letting a larger cached block serve a smaller request was measured to raise the peak
+    // (the larger size is then mapped again when its own request comes).
     auto it = free_.find(mapped);
     if (it == free_.end() || it->second.empty()) return nullptr;
     void* b = it->second.back();
     it->second.pop_back();
-    cached_ -= mapped;
-    in_use_ += mapped;
+    cached_ -= it->first;
+    in_use_ += it->first;
+    note_peak();
     return b;
   }
 
@@ -122,6 +134,7 @@ class CachingCpuAllocator final : public c10::Allocator {
   mutable std::mutex mutex_;
   mutable std::unordered_map<size_t, std::vector<void*>> free_;
   mutable std::atomic<size_t> cached_{0}, in_use_{0};
+  mutable size_t peak_in_use_ = 0, peak_mapped_ = 0;  // approximate under concurrency: for reports only
 };
 
 // Installed when the shim is loaded, before any tensor exists (MLGEN_CPU_CACHING_ALLOCATOR=0 keeps libtorch's).
@@ -140,12 +153,17 @@ Installer installer;
 }  // namespace
 
 // Whether the caching allocator is in use; bytes cached (free, kept for reuse) and in use (handed out).
-MLG_API int mlg_cpu_allocator_stats(int64_t* cached, int64_t* in_use) {
+// Peaks (large blocks only) since the start or the last reset.
+MLG_API int mlg_cpu_allocator_stats(int64_t* cached, int64_t* in_use, int64_t* peak_in_use, int64_t* peak_mapped) {
   auto& a = CachingCpuAllocator::instance();
   *cached = static_cast<int64_t>(a.cached());
   *in_use = static_cast<int64_t>(a.in_use());
+  *peak_in_use = static_cast<int64_t>(a.peak_in_use());
+  *peak_mapped = static_cast<int64_t>(a.peak_mapped());
   return installer.installed ? 1 : 0;
 }
+
+MLG_API void mlg_cpu_reset_peaks() { CachingCpuAllocator::instance().reset_peaks(); }
 
 // Unmaps every cached free block (memory in use is untouched).
 MLG_API void mlg_cpu_empty_cache() { CachingCpuAllocator::instance().release_all(); }

@@ -40,14 +40,71 @@ bool is_pixel_transpose(const torch::Tensor& x, const torch::Tensor& w, const in
          dilation[1] == 1 && x.device().is_cpu() && fast_conv_transpose.load(std::memory_order_relaxed);
 }
 
+// out = a @ b with the rows of a split over torch's threads, each a single-threaded BLAS call: the BLAS has one
+// thread of its own (beside torch's), so one big call would leave the other cores idle.
+torch::Tensor parallel_mm(const torch::Tensor& a, const torch::Tensor& b) {
+  auto out = torch::empty({a.size(0), b.size(1)}, a.options());
+  const int64_t grain = std::max<int64_t>(64, a.size(0) / (4 * at::get_num_threads()) + 1);
+  at::parallel_for(0, a.size(0), grain, [&](int64_t begin, int64_t end) {
+    torch::NoGradGuard no_grad;  // grad mode is per thread; the caller's autograd Function records the op
+    auto o = out.narrow(0, begin, end - begin);
+    at::mm_out(o, a.narrow(0, begin, end - begin), b);
+  });
+  return out;
+}
+
+// The same with the columns of b split: for a @ b whose a has few rows and a long inner dimension.
+torch::Tensor parallel_mm_columns(const torch::Tensor& a, const torch::Tensor& b) {
+  auto out = torch::empty({a.size(0), b.size(1)}, a.options());
+  const int64_t grain = std::max<int64_t>(16, b.size(1) / (2 * at::get_num_threads()) + 1);
+  at::parallel_for(0, b.size(1), grain, [&](int64_t begin, int64_t end) {
+    torch::NoGradGuard no_grad;
+    auto o = out.narrow(1, begin, end - begin);
+    o.copy_(a.mm(b.narrow(1, begin, end - begin)));
+  });
+  return out;
+}
+
+// (B, C, H, W) -> (B·H·W, C)
+torch::Tensor pixels_as_rows(const torch::Tensor& x) {
+  return x.permute({0, 2, 3, 1}).reshape({x.size(0) * x.size(2) * x.size(3), x.size(1)});
+}
+
+// Kernel = stride transposed convolution as one GEMM and a pixel rearrangement, with its own backward so that
+// only x (kept alive by the layer before anyway) is saved, not its rearranged copy, and every GEMM uses all
+// threads:   y = rearrange(rows(x) @ W),  dx = rows⁻¹(rearrange⁻¹(dy) @ Wᵀ),  dW = rows(x)ᵀ @ rearrange⁻¹(dy).
+struct PixelTranspose : public torch::autograd::Function<PixelTranspose> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor x, torch::Tensor w) {
+    const auto B = x.size(0), H = x.size(2), W = x.size(3);
+    const auto Cout = w.size(1), kh = w.size(2), kw = w.size(3);
+    auto y = parallel_mm(pixels_as_rows(x), w.reshape({w.size(0), Cout * kh * kw}));
+    // (B, H, W, Cout, kh, kw) -> (B, Cout, H, kh, W, kw) -> (B, Cout, H·kh, W·kw)
+    y = y.view({B, H, W, Cout, kh, kw}).permute({0, 3, 1, 4, 2, 5}).reshape({B, Cout, H * kh, W * kw});
+    ctx->save_for_backward({x, w});
+    return y;
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads) {
+    auto saved = ctx->get_saved_variables();
+    auto x = saved[0], w = saved[1];
+    const auto B = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
+    const auto Cout = w.size(1), kh = w.size(2), kw = w.size(3);
+    auto dy = grads[0].view({B, Cout, H, kh, W, kw}).permute({0, 2, 4, 1, 3, 5}).reshape({B * H * W, Cout * kh * kw});
+    auto w2 = w.reshape({Cin, Cout * kh * kw});
+    torch::Tensor dx, dw;
+    if (ctx->needs_input_grad(0))
+      dx = parallel_mm(dy, w2.t()).view({B, H, W, Cin}).permute({0, 3, 1, 2}).contiguous();
+    if (ctx->needs_input_grad(1)) dw = parallel_mm_columns(pixels_as_rows(x).t(), dy).view({Cin, Cout, kh, kw});
+    return {dx, dw};
+  }
+};
+
 torch::Tensor pixel_transpose(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
-  const auto B = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
-  const auto Cout = w.size(1), kh = w.size(2), kw = w.size(3);
+  const auto kh = w.size(2), kw = w.size(3);
   if (kh == 1 && kw == 1) return torch::conv2d(x, w.transpose(0, 1), b);
-  auto y = x.permute({0, 2, 3, 1}).reshape({B * H * W, Cin}).mm(w.reshape({Cin, Cout * kh * kw}));
-  // (B, H, W, Cout, kh, kw) -> (B, Cout, H, kh, W, kw) -> (B, Cout, H·kh, W·kw)
-  y = y.view({B, H, W, Cout, kh, kw}).permute({0, 3, 1, 4, 2, 5}).reshape({B, Cout, H * kh, W * kw});
-  return b.defined() ? y + b.view({1, Cout, 1, 1}) : y;
+  auto y = PixelTranspose::apply(x, w);
+  return b.defined() ? y + b.view({1, w.size(1), 1, 1}) : y;
 }
 }  // namespace
 

@@ -6,6 +6,7 @@ namespace ML.Generative.Torch.Native;
 /// <summary>P/Invoke declarations for native/allocator.cpp.</summary>
 internal static class AllocatorNative
 {
-    [DllImport(LibraryName)] internal static extern int mlg_cpu_allocator_stats(out long cached, out long inUse);
+    [DllImport(LibraryName)] internal static extern int mlg_cpu_allocator_stats(out long cached, out long inUse, out long peakInUse, out long peakMapped);
+    [DllImport(LibraryName)] internal static extern void mlg_cpu_reset_peaks();
     [DllImport(LibraryName)] internal static extern void mlg_cpu_empty_cache();
 }
