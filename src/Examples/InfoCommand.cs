@@ -24,6 +24,7 @@ internal static class InfoCommand
             table.AddRow("libtorch", info.TorchVersion);
             table.AddRow("device", info.CudaAvailable ? $"cpu, cuda ({info.CudaDevices} device(s))" : "cpu (no CUDA)");
             table.AddRow("torch threads", $"{info.TorchThreads} intra-op, {info.InteropThreads} inter-op");
+            table.AddRow("CPU caching allocator", info.CachingAllocator ? "on (MLGEN_CPU_CACHING_ALLOCATOR=0 turns it off)" : "off");
             table.AddRow("oneDNN (mkldnn)", info.MkldnnAvailable ? "available" : "not available");
             table.AddRow("BLAS", Markup.Escape($"{info.Blas}: {info.BlasLibrary}"));
             table.AddRow("OpenBLAS", Markup.Escape(info.OpenBlasConfig.Length > 0 ? info.OpenBlasConfig : "(not loaded)"));

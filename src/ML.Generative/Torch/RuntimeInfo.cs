@@ -18,7 +18,8 @@ public sealed record RuntimeInfo(
     int OpenBlasThreads,
     string? RequestedCoreType,
     string BlasSource,
-    bool MkldnnAvailable)
+    bool MkldnnAvailable,
+    bool CachingAllocator = false)
 {
     private static RuntimeInfo? logged;
     private static readonly object Gate = new();
@@ -49,7 +50,8 @@ public sealed record RuntimeInfo(
             threads,
             BlasSetup.CoreType,
             BlasSetup.Source,
-            torch.backends.mkldnn.is_available());
+            torch.backends.mkldnn.is_available(),
+            torch.cpu.caching_allocator_enabled);
     }
 
     internal static BlasKind Classify(string blasPath, string openBlasConfig) =>
