@@ -45,8 +45,10 @@ bool is_pixel_transpose(const torch::Tensor& x, const torch::Tensor& w, const in
 torch::Tensor parallel_mm(const torch::Tensor& a, const torch::Tensor& b) {
   auto out = torch::empty({a.size(0), b.size(1)}, a.options());
   const int64_t grain = std::max<int64_t>(64, a.size(0) / (4 * at::get_num_threads()) + 1);
+  const at::ThreadLocalState caller;
   at::parallel_for(0, a.size(0), grain, [&](int64_t begin, int64_t end) {
-    torch::NoGradGuard no_grad;  // grad mode is per thread; the caller's autograd Function records the op
+    // Grad and inference modes are per thread: the pool's threads take the caller's.
+    at::ThreadLocalStateGuard same_modes(caller);
     auto o = out.narrow(0, begin, end - begin);
     at::mm_out(o, a.narrow(0, begin, end - begin), b);
   });
@@ -57,8 +59,9 @@ torch::Tensor parallel_mm(const torch::Tensor& a, const torch::Tensor& b) {
 torch::Tensor parallel_mm_columns(const torch::Tensor& a, const torch::Tensor& b) {
   auto out = torch::empty({a.size(0), b.size(1)}, a.options());
   const int64_t grain = std::max<int64_t>(16, b.size(1) / (2 * at::get_num_threads()) + 1);
+  const at::ThreadLocalState caller;
   at::parallel_for(0, b.size(1), grain, [&](int64_t begin, int64_t end) {
-    torch::NoGradGuard no_grad;
+    at::ThreadLocalStateGuard same_modes(caller);
     auto o = out.narrow(1, begin, end - begin);
     o.copy_(a.mm(b.narrow(1, begin, end - begin)));
   });
