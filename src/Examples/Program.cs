@@ -6,6 +6,7 @@ var root = new RootCommand("mlgen: generative image models (VAE, VAE-GAN, WAE, G
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(SampleCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(AnomalyCommand.Create());
 root.Subcommands.Add(FidCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

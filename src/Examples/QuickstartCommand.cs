@@ -82,7 +82,7 @@ internal static class QuickstartCommand
         Console.WriteLine($"FID of {fidImages} samples against {fidImages} held-out test images (in-project Fashion-MNIST feature network)...");
         using var features = FidFeatures.FashionMnist();
         var real = normalize.Fit(test).Transform(ctx.Data.TakeRows(test, fidImages));
-        var fid = ctx.Evaluate.Fid(real, n => vae.SampleTensor(n, seed + 7), fidImages, features, new FidOptions { ImageColumn = "Pixels" });
+        var fid = ctx.Evaluate.Fid(real, CompareCommand.Sampler(vae, seed), fidImages, features, new FidOptions { ImageColumn = "Pixels" });
 
         var report = Out("report.html");
         var history = vae.History;

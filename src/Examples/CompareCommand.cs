@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ML.Generative.Data;
+using ML.Generative.Data.Transforms;
+using ML.Generative.Fid;
+using ML.Generative.Models;
+using ML.Generative.Models.Autoencoder;
+using ML.Generative.Models.Vae;
+using ML.Generative.Models.VaeGan;
+using ML.Generative.Models.Wae;
+
+namespace ML.Generative.Cli;
+
+/// <summary>
+/// <c>mlgen compare</c>: every autoencoder family trained on the same Fashion-MNIST data with the same budget, in one
+/// table — validation loss per pixel (each model's own reconstruction loss), test reconstruction MSE per pixel (the
+/// same metric for all), training images/s, and FID of 100 and of N samples against held-out test images.
+/// </summary>
+internal static class CompareCommand
+{
+    private static readonly string[] AllModels = { "ae", "vae", "wae-mmd", "wae-gan", "vaegan", "unet-vaegan" };
+
+    internal static Command Create()
+    {
+        var epochs = new Option<int>("--epochs") { Description = "epochs per model", DefaultValueFactory = _ => 1 };
+        var maxTrain = new Option<int?>("--max-train") { Description = "train on at most this many images" };
+        var fidImages = new Option<int>("--fid-images") { Description = "samples (and held-out images) for the larger FID", DefaultValueFactory = _ => 1000 };
+        var models = new Option<string>("--models") { Description = $"comma-separated, from: {string.Join(", ", AllModels)}", DefaultValueFactory = _ => string.Join(",", AllModels) };
+        var latent = new Option<int>("--latent") { DefaultValueFactory = _ => 64 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--out") { Description = "also write the table as Markdown to this file" };
+        var command = new Command("compare", "train every autoencoder family on Fashion-MNIST with one budget: loss per pixel, images/s, FID")
+        {
+            epochs, maxTrain, fidImages, models, latent, seed, output,
+        };
+        command.SetAction(r => Run(r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(models)!, r.GetValue(latent), r.GetValue(seed), r.GetValue(output)));
+        return command;
+    }
+
+    private static AutoencoderOptions OptionsFor(string model, int epochs, int latent, int seed) => model switch
+    {
+        "ae" => new AeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
+        "vae" => new VaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
+        "wae-mmd" => new WaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
+        "wae-gan" => new WaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed, Penalty = WaePenalty.Adversarial },
+        "vaegan" => new VaeGanOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
+        "unet-vaegan" => new VaeGanOptions { Epochs = epochs, LatentSize = latent, Seed = seed, UNet = true },
+        _ => throw new ArgumentException($"unknown model '{model}': use {string.Join(", ", AllModels)}"),
+    };
+
+    private static int Run(int epochs, int? maxTrain, int fidImages, string modelList, int latent, int seed, string? output)
+    {
+        if (fidImages < 100) throw new ArgumentException("--fid-images must be at least 100");
+        var names = modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var options = names.Select(n => (Name: n, Options: OptionsFor(n, epochs, latent, seed) with { ValidationFraction = 0.05 })).ToList();
+        foreach (var (_, o) in options) o.Validate();
+        var ctx = new GenerativeContext(seed);
+        var train = ctx.Data.LoadDataset("fashion-mnist", DatasetSplit.Train);
+        if (maxTrain is int m) train = ctx.Data.TakeRows(train, m);
+        var test = ctx.Data.LoadDataset("fashion-mnist", DatasetSplit.Test);
+        var normalize = ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.ZeroToOne);
+        using var features = FidFeatures.FashionMnist();
+        // Real features once: the first N test images (the models never see the test split).
+        var realView = normalize.Fit(test).Transform(ctx.Data.TakeRows(test, fidImages));
+        var real = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels");
+        var real100 = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels", maxImages: 100);
+        var testScoring = ctx.Data.TakeRows(test, 2000);
+
+        var rows = new List<string[]>();
+        foreach (var (name, o) in options)
+        {
+            var clock = Stopwatch.StartNew();
+            Console.WriteLine($"{name}: training {o.Epochs} epoch(s)...");
+            var fitted = normalize.Append(new AutoencoderEstimator(o)).Fit(train);
+            using var model = fitted.LastTransformer;
+            var history = model.History;
+            var validation = history.Epochs[^1].Validation?["reconstruction_per_pixel"] ?? double.NaN;
+            var errors = ctx.Data.CreateEnumerable<ErrorRow>(fitted.Transform(testScoring)).Select(r => (double)r.ReconstructionError).ToList();
+            var mse = o.ErrorMetric == ReconstructionErrorMetric.MeanSquaredError ? errors.Average() : double.NaN;
+            var fidAll = ctx.Evaluate.Fid(real, ctx.Evaluate.ExtractFeatures(Sampler(model, seed), fidImages, features)).Value;
+            var fid100 = ctx.Evaluate.Fid(real100, ctx.Evaluate.ExtractFeatures(Sampler(model, seed), 100, features)).Value;
+            rows.Add(new[]
+            {
+                name, o.ReconstructionLoss.ToString(), F(validation, "F4"), F(mse, "F4"), F(history.ImagesPerSecond, "F0"),
+                F(fid100, "F1"), F(fidAll, "F1"), F(clock.Elapsed.TotalMinutes, "F1"),
+            });
+            Console.WriteLine($"  {string.Join(" | ", rows[^1])}");
+        }
+        var header = new[] { "model", "loss", "val. loss/pixel", "test MSE/pixel", "train img/s", "FID 100", $"FID {fidImages}", "minutes" };
+        var table = new StringBuilder();
+        table.AppendLine($"| {string.Join(" | ", header)} |");
+        table.AppendLine($"|{string.Concat(header.Select(_ => "---|"))}");
+        foreach (var row in rows) table.AppendLine($"| {string.Join(" | ", row)} |");
+        table.AppendLine();
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Fashion-MNIST, {(maxTrain is int t ? $"first {t}" : "all 60,000")} training images, {epochs} epoch(s) each, latent {latent}, seed {seed}; FID with the in-project Fashion-MNIST feature network against the first test images; {Environment.ProcessorCount} cores."));
+        Console.WriteLine();
+        Console.Write(table);
+        if (output != null)
+        {
+            File.WriteAllText(output, table.ToString());
+            Console.WriteLine($"table: {Path.GetFullPath(output)}");
+        }
+        return 0;
+    }
+
+    /// <summary>Batches of new samples: each call draws with its own seed, so batches do not repeat.</summary>
+    internal static Func<int, Torch.torch.Tensor> Sampler(AutoencoderTransformer model, int seed)
+    {
+        var calls = 0;
+        return n => model.SampleTensor(n, seed * 7919L + calls++);
+    }
+
+    private static string F(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private sealed class ErrorRow
+    {
+        public float ReconstructionError { get; set; }
+    }
+}
