@@ -8,7 +8,7 @@ public static partial class torch
     /// CPU memory. The library installs a caching allocator for libtorch's large CPU tensors (128 KiB and up): a freed
     /// buffer is kept and handed to the next request of its size, so a training step reuses last step's pages instead
     /// of mapping fresh ones and faulting every page in again (on the 64x64 WAE step that fault storm cost 6x the
-    /// compute). The cache holds at most a quarter of physical memory (<c>MLGEN_CPU_CACHE_LIMIT_MB</c> overrides);
+    /// compute). The cache holds at most the smaller of 2 GiB and an eighth of physical memory (<c>MLGEN_CPU_CACHE_MB</c> sets it, 0 turns caching off);
     /// <c>MLGEN_CPU_CACHING_ALLOCATOR=0</c> at start keeps libtorch's own allocator.
     /// </summary>
     public static class cpu

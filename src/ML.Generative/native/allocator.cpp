@@ -32,8 +32,9 @@ size_t physical_memory() {
 
 class CachingCpuAllocator final : public c10::Allocator {
  public:
-  CachingCpuAllocator() : limit_(physical_memory() / 4) {
-    if (const char* v = std::getenv("MLGEN_CPU_CACHE_LIMIT_MB")) limit_ = static_cast<size_t>(std::atoll(v)) << 20;
+  // Default bound: the smaller of 2 GiB and an eighth of physical memory; MLGEN_CPU_CACHE_MB sets it (0: no caching).
+  CachingCpuAllocator() : limit_(std::min(size_t{2} << 30, physical_memory() / 8)) {
+    if (const char* v = std::getenv("MLGEN_CPU_CACHE_MB")) limit_ = static_cast<size_t>(std::atoll(v)) << 20;
   }
 
   c10::DataPtr allocate(size_t n) const override {
@@ -48,6 +49,8 @@ class CachingCpuAllocator final : public c10::Allocator {
     }
     const size_t mapped = (n + kHeader + kGranule - 1) / kGranule * kGranule;
     void* base = take(mapped);
+    if (base != nullptr) ++hits_;
+    else ++misses_;
     if (base == nullptr) {
       base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (base == MAP_FAILED) {
@@ -87,6 +90,14 @@ class CachingCpuAllocator final : public c10::Allocator {
   }
 
   size_t cached() const { return cached_; }
+  size_t limit() const { return limit_; }
+  size_t hits() const { return hits_; }
+  size_t misses() const { return misses_; }
+  // A new bound on cached bytes; 0 stops caching (freed blocks are unmapped at once) and releases the cache.
+  void set_limit(size_t bytes) const {
+    limit_ = bytes;
+    if (bytes == 0) release_all();
+  }
   size_t peak_in_use() const { return peak_in_use_; }
   size_t peak_mapped() const { return peak_mapped_; }
   void reset_peaks() const { peak_in_use_ = in_use_.load(); peak_mapped_ = in_use_ + cached_; }
@@ -130,7 +141,8 @@ class CachingCpuAllocator final : public c10::Allocator {
     munmap(base, mapped);
   }
 
-  size_t limit_;
+  mutable std::atomic<size_t> limit_;
+  mutable std::atomic<size_t> hits_{0}, misses_{0};
   mutable std::mutex mutex_;
   mutable std::unordered_map<size_t, std::vector<void*>> free_;
   mutable std::atomic<size_t> cached_{0}, in_use_{0};
@@ -164,6 +176,24 @@ MLG_API int mlg_cpu_allocator_stats(int64_t* cached, int64_t* in_use, int64_t* p
 }
 
 MLG_API void mlg_cpu_reset_peaks() { CachingCpuAllocator::instance().reset_peaks(); }
+
+// Sets the bound on cached bytes (0: stop caching and release the cache).
+MLG_API int mlg_cpu_cache_configure(int64_t limit_bytes) {
+  MLG_TRY
+  TORCH_CHECK(limit_bytes >= 0, "the CPU cache limit must be >= 0, got ", limit_bytes);
+  CachingCpuAllocator::instance().set_limit(static_cast<size_t>(limit_bytes));
+  return 0;
+  MLG_CATCH(-1)
+}
+
+// stats[0..3]: cached (idle) bytes, the limit, allocations served from the cache, allocations that mapped memory.
+MLG_API void mlg_cpu_cache_stats(int64_t* stats) {
+  auto& a = CachingCpuAllocator::instance();
+  stats[0] = static_cast<int64_t>(a.cached());
+  stats[1] = installer.installed ? static_cast<int64_t>(a.limit()) : 0;
+  stats[2] = static_cast<int64_t>(a.hits());
+  stats[3] = static_cast<int64_t>(a.misses());
+}
 
 // Unmaps every cached free block (memory in use is untouched).
 MLG_API void mlg_cpu_empty_cache() { CachingCpuAllocator::instance().release_all(); }
