@@ -2,16 +2,21 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ML.Generative.Fid.Inception;
+using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
 // FID Inception-v3 feature extraction at 299x299: ours against PyTorch running the same layer list
 // (benchmarks/reference/fid_inception.py, kept running beside us), alternating in rounds in one run, since the
 // machine is shared and only ratios measured side by side mean anything. Cases:
-//   ours        the network as FidFeatures.Inception runs it (batch-norms and 2x-1 folded, channels-last);
-//   ours-plain  pytorch-fid's layers as they are, channels-last (what FidFeatures ran before the folding);
-//   pytorch     PyTorch 1.13 eager, channels-last (its faster layout here), inference mode.
+//   ours            the network as FidFeatures.Inception runs it (batch-norms and 2x-1 folded, channels-last),
+//                   with the library's reuse of freed tensor memory (CpuMemoryCache, on by default);
+//   ours-no-cache   the same with CpuMemoryCache off (every large tensor gets fresh pages, as in PyTorch);
+//   ours-plain      pytorch-fid's layers as they are, channels-last, with the cache;
+//   pytorch         PyTorch 1.13 eager, channels-last (its faster layout here), inference mode, as installed;
+//   pytorch-malloc  the same with glibc told to keep freed memory (MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_
+//                   huge): what a PyTorch user can get by tuning the process; not PyTorch's default.
 // Usage: FidBench [batch 50] [rounds 3] [batches per case and round 1] [--modules]
-// --modules adds one timed pass per side split by Inception module (where the time goes).
+// --modules adds passes split by Inception module (where the time goes).
 // Weights are the default initialisation: speed does not depend on them.
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
 var batch = positional.Length > 0 ? positional[0] : 50;
@@ -27,18 +32,35 @@ prepared.LoadWeights(plain.state_dict());
 prepared.PrepareForInference(channelsLast: true);
 using var images = rand(batch, 3, 299, 299);
 using var imagesChannelsLast = images.contiguous(MemoryFormat.ChannelsLast);
+var cacheLimit = CpuMemoryCache.LimitBytes;
 
 using var reference = new PyTorchReference(get_num_threads());
+using var tunedReference = new PyTorchReference(get_num_threads(), new() { ["MALLOC_MMAP_MAX_"] = "0", ["MALLOC_TRIM_THRESHOLD_"] = "1000000000000" });
 var cases = new (string Name, Func<Sample> Measure)[]
 {
     ("ours", () => Ours(prepared, images)),
+    ("ours-no-cache", () =>
+    {
+        CpuMemoryCache.Configure(0);
+        try
+        {
+            return Ours(prepared, images);
+        }
+        finally
+        {
+            CpuMemoryCache.Configure(cacheLimit);
+            Ours(prepared, images);   // untimed: refills the cache for the next case
+        }
+    }),
     ("ours-plain", () => Ours(plain, imagesChannelsLast)),
     ("pytorch", () => reference.Measure(batch, iters)),
+    ("pytorch-malloc", () => tunedReference.Measure(batch, iters)),
 };
 
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {get_num_threads()} torch threads each side; PyTorch {reference.Version}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {get_num_threads()} torch threads each side; PyTorch {reference.Version}; " +
+                  $"CpuMemoryCache limit {cacheLimit >> 20} MB");
 Console.WriteLine($"batch {batch}, 299x299, 1 warm-up batch per case, then {rounds} rounds x {iters} batch(es) per case, order rotated each round");
-Console.WriteLine("per round: wall-clock images/s (CPU seconds and minor page faults per image, whole process); ratios are speed ratios, > 1 = ours faster");
+Console.WriteLine("per round: wall-clock images/s (CPU seconds and minor page faults per image, whole process); ratios are speed ratios, > 1 = first faster");
 foreach (var c in cases) c.Measure();   // warm-up: first-touch allocations, oneDNN kernel selection
 var results = cases.ToDictionary(c => c.Name, _ => new List<Sample>());
 for (var r = 0; r < rounds; r++)
@@ -53,12 +75,12 @@ for (var r = 0; r < rounds; r++)
 double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
 string List(IEnumerable<double> v) => string.Join(", ", v.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
 var summary = new Dictionary<string, object>();
-foreach (var name in new[] { "ours", "ours-plain" })
+foreach (var (name, against) in new[] { ("ours", "pytorch"), ("ours-no-cache", "pytorch"), ("ours-plain", "pytorch"), ("ours", "pytorch-malloc"), ("pytorch-malloc", "pytorch") })
 {
-    var wall = Enumerable.Range(0, rounds).Select(r => results[name][r].ImagesPerSecond / results["pytorch"][r].ImagesPerSecond).ToArray();
-    var cpu = Enumerable.Range(0, rounds).Select(r => results["pytorch"][r].CpuSecondsPerImage / results[name][r].CpuSecondsPerImage).ToArray();
-    Console.WriteLine($"{name}/pytorch wall-clock per round: {List(wall)}; median {Median(wall):F2}   CPU time per round: {List(cpu)}; median {Median(cpu):F2}");
-    summary[name] = new { wall_ratio = wall, wall_ratio_median = Median(wall), cpu_ratio = cpu, cpu_ratio_median = Median(cpu) };
+    var wall = Enumerable.Range(0, rounds).Select(r => results[name][r].ImagesPerSecond / results[against][r].ImagesPerSecond).ToArray();
+    var cpu = Enumerable.Range(0, rounds).Select(r => results[against][r].CpuSecondsPerImage / results[name][r].CpuSecondsPerImage).ToArray();
+    Console.WriteLine($"{name + " / " + against,-32} wall-clock per round: {List(wall)}; median {Median(wall):F2}   CPU time: {List(cpu)}; median {Median(cpu):F2}");
+    summary[$"{name}/{against}"] = new { wall_ratio = wall, wall_ratio_median = Median(wall), cpu_ratio = cpu, cpu_ratio_median = Median(cpu) };
 }
 
 if (byModule)
@@ -128,9 +150,10 @@ internal sealed class PyTorchReference : IDisposable
 {
     private readonly Process process;
 
-    public PyTorchReference(int threads)
+    public PyTorchReference(int threads, Dictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var (k, v) in environment ?? new()) psi.Environment[k] = v;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fid_inception.py"));
         psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
         process = Process.Start(psi)!;

@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+using static ML.Generative.Torch.NativeLoader;
+
+namespace ML.Generative.Torch.Native;
+
+/// <summary>P/Invoke declarations for native/allocator.cpp.</summary>
+internal static unsafe class AllocatorNative
+{
+    [DllImport(LibraryName)] internal static extern int mlg_cpu_cache_configure(long limitBytes);
+    [DllImport(LibraryName)] internal static extern void mlg_cpu_cache_stats(long* stats);
+}
