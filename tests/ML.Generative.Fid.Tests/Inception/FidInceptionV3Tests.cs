@@ -92,6 +92,13 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
         }
     }
 
+    [Fact]
+    public void ThePreparedNetwork_KeepsEveryOutputChannelsLast_SoNoLayerConvertsLayouts()
+    {
+        var outputs = runs["prepared"].ChannelsLastOutputs;
+        Assert.All(Modules.Append("block0").Append("block1").Append("block2"), m => Assert.Contains(m, outputs));
+    }
+
     [Theory, MemberData(nameof(Forms))]
     public void Block0Map_OfImage0_MatchesPytorchFid(string form) =>
         AssertClose(InceptionRuns.ReadF32("debug/block0_img0_64x73x73.f32"), runs[form].Block0Image0, $"{form} block-0 map of image 0");

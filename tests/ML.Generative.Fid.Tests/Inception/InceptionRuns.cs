@@ -27,6 +27,8 @@ public sealed class InceptionRuns : IDisposable
         public required Dictionary<string, float[]> ChannelMeans { get; init; }
         /// <summary>Image 0's full block-0 map, [64, 73, 73].</summary>
         public required float[] Block0Image0 { get; init; }
+        /// <summary>The modules whose output was laid out channels-last.</summary>
+        public required HashSet<string> ChannelsLastOutputs { get; init; }
 
         public void Dispose() => Network.Dispose();
     }
@@ -67,12 +69,14 @@ public sealed class InceptionRuns : IDisposable
         var network = Build(form);
         using var scope = NewDisposeScope();
         var means = new Dictionary<string, float[]>();
+        var channelsLast = new HashSet<string>();
         float[] block0 = null!;
         var input = tensor(ReadF32("input_4x3x64x64.f32"), new long[] { 4, 3, 64, 64 });
         var (blocks, logits) = network.Forward(input, new[] { 0, 1, 2, 3 }, logits: true, observe: (name, t) =>
         {
             if (name == "block0") block0 = t[0].contiguous().data<float>();
             else if (!name.StartsWith("block", StringComparison.Ordinal)) means[name] = t.mean(new long[] { 2, 3 }).data<float>();
+            if (t.is_contiguous(MemoryFormat.ChannelsLast)) channelsLast.Add(name);
         });
         return new Run
         {
@@ -81,6 +85,7 @@ public sealed class InceptionRuns : IDisposable
             Logits = logits!.data<float>(),
             ChannelMeans = means,
             Block0Image0 = block0,
+            ChannelsLastOutputs = channelsLast,
         };
     }
 
