@@ -18,7 +18,7 @@ internal static partial class FidCommand
         var dims = new Option<int?>("--dims") { Description = "Inception feature dimension: 64, 192, 768 or 2048 (default 2048; needs --inception-weights)" };
         var weights = new Option<string?>("--inception-weights") { Description = "pytorch-fid Inception weights (.pth or .safetensors); without it the Fashion-MNIST domain network is used" };
         var featureNetwork = new Option<string?>("--feature-network") { Description = "a domain feature network (.safetensors from mlgen fid train-features) instead of the shipped Fashion-MNIST one" };
-        var saveStats = new Option<string?>("--save-stats") { Description = "write the real set's statistics (or the fake set's, when --real is a .npz) to this .npz" };
+        var saveStats = new Option<string?>("--save-stats") { Description = "write the real set's statistics (or the fake set's, when --real is a .npz or a model .zip) to this .npz" };
         var kid = new Option<bool>("--kid") { Description = "also compute KID" };
         var inceptionScore = new Option<bool>("--is") { Description = "also compute the Inception Score of the fake images" };
         var pr = new Option<bool>("--pr") { Description = "also compute precision and recall" };
