@@ -1,43 +1,198 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ML.Generative.Fid;
 using ML.Generative.Fid.Inception;
 using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
-// FID Inception-v3 feature extraction, 299x299, batch 50: ours (through FidFeatures, contiguous and channels-last)
-// then PyTorch running the same layer list (benchmarks/reference/fid_inception.py), in the same run.
-// Usage: FidBench [batch 50] [warmup 1] [iterations 3]. Weights are the default initialisation: speed does not depend on them.
-var batch = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
-var warmup = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
-var iters = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+// FID Inception-v3 feature extraction at 299x299: ours against PyTorch running the same layer list
+// (benchmarks/reference/fid_inception.py, kept running beside us), alternating in rounds in one run, since the
+// machine is shared and only ratios measured side by side mean anything. Cases:
+//   ours            the network as FidFeatures.Inception runs it (batch-norms and 2x-1 folded, channels-last),
+//                   with the library's reuse of freed tensor memory (CpuMemoryCache, on by default);
+//   ours-no-cache   the same with CpuMemoryCache off (every large tensor gets fresh pages, as in PyTorch);
+//   ours-plain      pytorch-fid's layers as they are, channels-last, with the cache;
+//   pytorch         PyTorch 1.13 eager, channels-last (its faster layout here), inference mode, as installed;
+//   pytorch-malloc  the same with glibc told to keep freed memory (MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_
+//                   huge): what a PyTorch user can get by tuning the process; not PyTorch's default.
+// Usage: FidBench [batch 50] [rounds 3] [batches per case and round 1] [--modules]
+// --modules adds passes split by Inception module (where the time goes).
+// Weights are the default initialisation: speed does not depend on them.
+var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+var batch = positional.Length > 0 ? positional[0] : 50;
+var rounds = positional.Length > 1 ? positional[1] : 3;
+var iters = positional.Length > 2 ? positional[2] : 1;
+var byModule = args.Contains("--modules");
 
-double Ours(bool channelsLast)
+manual_seed(0);
+using var plain = new FidInceptionV3();
+plain.to(MemoryFormat.ChannelsLast);
+using var prepared = new FidInceptionV3();
+prepared.LoadWeights(plain.state_dict());
+prepared.PrepareForInference(channelsLast: true);
+using var images = rand(batch, 3, 299, 299);
+using var imagesChannelsLast = images.contiguous(MemoryFormat.ChannelsLast);
+var cacheLimit = CpuMemoryCache.LimitBytes;
+
+using var reference = new PyTorchReference(get_num_threads());
+using var tunedReference = new PyTorchReference(get_num_threads(), new() { ["MALLOC_MMAP_MAX_"] = "0", ["MALLOC_TRIM_THRESHOLD_"] = "1000000000000" });
+var cases = new (string Name, Func<Sample> Measure)[]
 {
-    manual_seed(0);
-    using var net = new FidInceptionV3();
-    using var features = FidFeatures.Inception(net.state_dict(), "random", 2048, channelsLast: channelsLast);
-    features.BatchSize = batch;
-    using var x = rand(batch, 3, 299, 299);
-    for (var i = 0; i < warmup; i++) features.Extract(x).Dispose();
-    var clock = Stopwatch.StartNew();
-    for (var i = 0; i < iters; i++) features.Extract(x).Dispose();
-    return batch * iters / clock.Elapsed.TotalSeconds;
+    ("ours", () => Ours(prepared, images)),
+    ("ours-no-cache", () =>
+    {
+        CpuMemoryCache.Configure(0);
+        try
+        {
+            return Ours(prepared, images);
+        }
+        finally
+        {
+            CpuMemoryCache.Configure(cacheLimit);
+            Ours(prepared, images);   // untimed: refills the cache for the next case
+        }
+    }),
+    ("ours-plain", () => Ours(plain, imagesChannelsLast)),
+    ("pytorch", () => reference.Measure(batch, iters)),
+    ("pytorch-malloc", () => tunedReference.Measure(batch, iters)),
+};
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {get_num_threads()} torch threads each side; PyTorch {reference.Version}; " +
+                  $"CpuMemoryCache limit {cacheLimit >> 20} MB");
+Console.WriteLine($"batch {batch}, 299x299, 1 warm-up batch per case, then {rounds} rounds x {iters} batch(es) per case, order rotated each round");
+Console.WriteLine("per round: wall-clock images/s (CPU seconds and minor page faults per image, whole process); ratios are speed ratios, > 1 = first faster");
+foreach (var c in cases) c.Measure();   // warm-up: first-touch allocations, oneDNN kernel selection
+var results = cases.ToDictionary(c => c.Name, _ => new List<Sample>());
+for (var r = 0; r < rounds; r++)
+{
+    for (var k = 0; k < cases.Length; k++)
+    {
+        var c = cases[(k + r) % cases.Length];
+        results[c.Name].Add(c.Measure());
+    }
+    Console.WriteLine($"round {r + 1}: " + string.Join("  ", cases.Select(c => $"{c.Name} {results[c.Name][r]}")));
+}
+double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+string List(IEnumerable<double> v) => string.Join(", ", v.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
+var summary = new Dictionary<string, object>();
+foreach (var (name, against) in new[] { ("ours", "pytorch"), ("ours-no-cache", "pytorch"), ("ours-plain", "pytorch"), ("ours", "pytorch-malloc"), ("pytorch-malloc", "pytorch") })
+{
+    var wall = Enumerable.Range(0, rounds).Select(r => results[name][r].ImagesPerSecond / results[against][r].ImagesPerSecond).ToArray();
+    var cpu = Enumerable.Range(0, rounds).Select(r => results[against][r].CpuSecondsPerImage / results[name][r].CpuSecondsPerImage).ToArray();
+    Console.WriteLine($"{name + " / " + against,-32} wall-clock per round: {List(wall)}; median {Median(wall):F2}   CPU time: {List(cpu)}; median {Median(cpu):F2}");
+    summary[$"{name}/{against}"] = new { wall_ratio = wall, wall_ratio_median = Median(wall), cpu_ratio = cpu, cpu_ratio_median = Median(cpu) };
 }
 
-var oursContiguous = Ours(false);
-var oursChannelsLast = Ours(true);
-var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true };
-foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fid_inception.py"), $"{batch}", $"{warmup}", $"{iters}", $"{get_num_threads()}" }) psi.ArgumentList.Add(a);
-using var p = Process.Start(psi)!;
-var reference = JsonDocument.Parse(p.StandardOutput.ReadToEnd().Trim().Split('\n')[^1]).RootElement;
-p.WaitForExit();
-var torchContiguous = reference.GetProperty("contiguous").GetDouble();
-var torchChannelsLast = reference.GetProperty("channels_last").GetDouble();
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores; ours: {get_num_threads()} torch threads; PyTorch {reference.GetProperty("torch").GetString()}: {reference.GetProperty("threads").GetInt32()} threads");
-Console.WriteLine($"batch {batch}, 299x299, {warmup} warm-up + {iters} measured batches, images/s");
-Console.WriteLine($"{"layout",-14} {"ours",8} {"PyTorch",8} {"ratio",6}");
-Console.WriteLine($"{"contiguous",-14} {oursContiguous,8:F2} {torchContiguous,8:F2} {oursContiguous / torchContiguous,6:F2}");
-Console.WriteLine($"{"channels-last",-14} {oursChannelsLast,8:F2} {torchChannelsLast,8:F2} {oursChannelsLast / torchChannelsLast,6:F2}");
-Console.WriteLine($"ours channels-last vs PyTorch's best: {oursChannelsLast / Math.Max(torchContiguous, torchChannelsLast):F2}");
+if (byModule)
+{
+    // Passes split at module boundaries (ours by the forward pass's observer, PyTorch by forward hooks), alternating
+    // sides for as many rounds as above; the median per module.
+    var names = new[] { "Conv2d_1a_3x3 (+ input)", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "max pool", "Conv2d_3b_1x1", "Conv2d_4a_3x3", "max pool",
+        "Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b", "Mixed_6c", "Mixed_6d", "Mixed_6e", "Mixed_7a", "Mixed_7b", "Mixed_7c" };
+    var passes = new[] { new List<double[]>(), new List<double[]>(), new List<double[]>() };
+    for (var r = 0; r < rounds; r++)
+    {
+        passes[0].Add(ModuleSeconds(prepared, images));
+        passes[1].Add(ModuleSeconds(plain, imagesChannelsLast));
+        passes[2].Add(reference.ModuleSeconds(batch));
+    }
+    var med = passes.Select(p => names.Select((_, i) => Median(p.Select(x => x[i]))).ToArray()).ToArray();
+    Console.WriteLine($"median seconds per module over {rounds} passes each, batch {batch}");
+    Console.WriteLine($"{"module",-24} {"ours",8} {"plain",8} {"pytorch",8} {"pt/ours",8} {"pt/plain",9}");
+    for (var i = 0; i < names.Length; i++)
+        Console.WriteLine($"{names[i],-24} {med[0][i],8:F3} {med[1][i],8:F3} {med[2][i],8:F3} {med[2][i] / med[0][i],8:F2} {med[2][i] / med[1][i],9:F2}");
+    Console.WriteLine($"{"sum",-24} {med[0].Sum(),8:F3} {med[1].Sum(),8:F3} {med[2].Sum(),8:F3} {med[2].Sum() / med[0].Sum(),8:F2} {med[2].Sum() / med[1].Sum(),9:F2}");
+}
+
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    batch, rounds, iters, threads = get_num_threads(), pytorch = reference.Version,
+    samples = results.ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => new { images_per_s = v.ImagesPerSecond, cpu_s_per_image = v.CpuSecondsPerImage, page_faults_per_image = v.PageFaultsPerImage })),
+    speed_over_pytorch = summary,
+}));
+
+Sample Ours(FidInceptionV3 network, Tensor x)
+{
+    using var self = Process.GetCurrentProcess();
+    var cpu = self.TotalProcessorTime;
+    var faults = MinorPageFaults();
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < iters; i++)
+    {
+        var (blocks, _) = network.Forward(x, new[] { 3 });
+        blocks[0].Dispose();
+    }
+    var wall = clock.Elapsed.TotalSeconds;
+    self.Refresh();
+    return new Sample(batch * iters / wall, (self.TotalProcessorTime - cpu).TotalSeconds / (batch * iters), (MinorPageFaults() - faults) / (double)(batch * iters));
+}
+
+// Field 10 of /proc/self/stat: page faults served without disk, i.e. mostly fresh pages of new allocations.
+static long MinorPageFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(") ")[1].Split(' ')[7], CultureInfo.InvariantCulture);
+
+static double[] ModuleSeconds(FidInceptionV3 network, Tensor x)
+{
+    var marks = new List<(string Name, long Ticks)>();
+    var start = Stopwatch.GetTimestamp();
+    var (blocks, _) = network.Forward(x, new[] { 3 }, logits: false, observe: (name, _) => marks.Add((name, Stopwatch.GetTimestamp())));
+    blocks[0].Dispose();
+    // "block2" closes Mixed_6e's span with no work between them: merge it away.
+    var times = marks.Select(m => m.Ticks).Prepend(start).ToArray();
+    var seconds = marks.Select((m, i) => (m.Name, (times[i + 1] - times[i]) / (double)Stopwatch.Frequency)).ToList();
+    var merged = new List<double>();
+    foreach (var (name, s) in seconds)
+        if (name == "block2") merged[^1] += s; else merged.Add(s);
+    return merged.ToArray();
+}
+
+/// <summary>The PyTorch side: one python process answering measurement requests, so both sides alternate in one run.</summary>
+internal sealed class PyTorchReference : IDisposable
+{
+    private readonly Process process;
+
+    public PyTorchReference(int threads, Dictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var (k, v) in environment ?? new()) psi.Environment[k] = v;
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fid_inception.py"));
+        psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
+        process = Process.Start(psi)!;
+        var hello = Read();
+        Version = $"{hello.GetProperty("torch").GetString()}, {hello.GetProperty("threads").GetInt32()} threads";
+    }
+
+    public string Version { get; }
+
+    public Sample Measure(int batch, int iters)
+    {
+        var answer = Ask($"channels_last {batch} {iters}");
+        return new Sample(answer.GetProperty("images_per_s").GetDouble(), answer.GetProperty("cpu_s_per_image").GetDouble(), answer.GetProperty("page_faults_per_image").GetDouble());
+    }
+
+    public double[] ModuleSeconds(int batch) =>
+        Ask($"channels_last {batch} 1 modules").GetProperty("module_seconds").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    private JsonElement Ask(string request)
+    {
+        process.StandardInput.WriteLine(request);
+        process.StandardInput.Flush();
+        return Read();
+    }
+
+    private JsonElement Read() =>
+        JsonDocument.Parse(process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the PyTorch reference exited")).RootElement;
+
+    public void Dispose()
+    {
+        process.StandardInput.Close();
+        process.WaitForExit();
+        process.Dispose();
+    }
+}
+
+/// <summary>One measurement: wall-clock images/s, and CPU seconds per image over all of the process's threads (less
+/// sensitive than wall-clock time to other jobs on a shared machine).</summary>
+internal readonly record struct Sample(double ImagesPerSecond, double CpuSecondsPerImage, double PageFaultsPerImage)
+{
+    public override string ToString() => $"{ImagesPerSecond:F2} ({CpuSecondsPerImage:F3} s, {PageFaultsPerImage:F0} pf)";
+}

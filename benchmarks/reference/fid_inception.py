@@ -1,7 +1,8 @@
 """PyTorch reference for the FID Inception-v3 speed benchmark: the same layer list as ML.Generative.Fid's
 FidInceptionV3 (pytorch-fid's FID blocks), written here from that layer list (torchvision is not installed).
-Arguments: batch warmup iterations threads. Prints one JSON line: images/s for the contiguous and channels-last layouts, in inference mode."""
-import json, sys, time
+Argument: the torch thread count. Answers measurement requests from stdin (see serve), in inference mode, so that
+benchmarks/FidBench can alternate its measurements with these in one run."""
+import json, resource, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -97,24 +98,45 @@ class FidInception(nn.Module):
         return F.adaptive_avg_pool2d(self.mixed(self.stem(x)), 1).flatten(1)
 
 
-def rate(channels_last, batch, warmup, iters):
-    torch.manual_seed(0)
-    net = FidInception().eval()
-    x = torch.rand(batch, 3, 299, 299)
-    if channels_last:
-        net = net.to(memory_format=torch.channels_last)
-        x = x.contiguous(memory_format=torch.channels_last)
-    with torch.inference_mode():
-        for _ in range(warmup):
-            net(x)
-        t = time.perf_counter()
-        for _ in range(iters):
-            net(x)
-        return batch * iters / (time.perf_counter() - t)
+def module_times(net, x):
+    """Seconds spent in each stem layer and mixed block of one forward pass (forward hooks, in order)."""
+    marks = []
+    hooks = [m.register_forward_hook(lambda *_: marks.append(time.perf_counter())) for m in list(net.stem) + list(net.mixed)]
+    t = time.perf_counter()
+    net(x)
+    for h in hooks:
+        h.remove()
+    return [b - a for a, b in zip([t] + marks[:-1], marks)]
+
+
+def serve(threads):
+    """Answers one JSON line per request line '<layout> <batch> <iterations> [modules]' read from stdin, so that a
+    caller can alternate its own measurements with these in one run without paying Python's start-up each time.
+    Networks and inputs are made once per (layout, batch)."""
+    torch.set_num_threads(threads)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    made = {}
+    for line in sys.stdin:
+        layout, batch, iters, *extra = line.split()
+        batch, iters = int(batch), int(iters)
+        if (layout, batch) not in made:
+            torch.manual_seed(0)
+            net, x = FidInception().eval(), torch.rand(batch, 3, 299, 299)
+            if layout == "channels_last":
+                net, x = net.to(memory_format=torch.channels_last), x.contiguous(memory_format=torch.channels_last)
+            made[layout, batch] = net, x
+        net, x = made[layout, batch]
+        with torch.inference_mode():
+            if extra == ["modules"]:
+                print(json.dumps({"module_seconds": module_times(net, x)}), flush=True)
+                continue
+            t, cpu, faults = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            for _ in range(iters):
+                net(x)
+            print(json.dumps({"images_per_s": batch * iters / (time.perf_counter() - t),
+                              "cpu_s_per_image": (time.process_time() - cpu) / (batch * iters),
+                              "page_faults_per_image": (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (batch * iters)}), flush=True)
 
 
 if __name__ == "__main__":
-    batch, warmup, iters, threads = (int(a) for a in sys.argv[1:5])
-    torch.set_num_threads(threads)  # as many as ours: the child may inherit a one-thread OpenMP setting
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "contiguous": rate(False, batch, warmup, iters), "channels_last": rate(True, batch, warmup, iters)}))
+    serve(int(sys.argv[1]))

@@ -106,8 +106,10 @@ public static class EvaluateCatalogFidExtensions
         if (real.Network != generated.Network)
             throw new ArgumentException($"the real features come from {real.Network} but the generated ones from {generated.Network}; values from different networks are not comparable");
         var warnings = new List<string>();
-        MetricWarnings.FewerSamplesThanDimensions(warnings, "FID", "real", (int)Math.Min(real.Count, int.MaxValue), real.Network.Dimension);
-        MetricWarnings.FewerSamplesThanDimensions(warnings, "FID", "generated", (int)Math.Min(generated.Count, int.MaxValue), real.Network.Dimension);
+        // Statistics files from pytorch-fid do not record their sample count: nothing to warn about then.
+        foreach (var (set, name) in new[] { (real, "real"), (generated, "generated") })
+            if (set.Statistics.Count is long n)
+                MetricWarnings.FewerSamplesThanDimensions(warnings, "FID", name, (int)Math.Min(n, int.MaxValue), real.Network.Dimension);
         var value = FrechetDistance.Compute(real.Statistics, generated.Statistics);
         KidResult? kid = null;
         PrecisionRecallResult? pr = null;

@@ -4,13 +4,13 @@ using static ML.Generative.Torch.torch;
 
 namespace ML.Generative.Fid.Features;
 
-/// <summary>pytorch-fid's Inception-v3 as a <see cref="FidFeatures"/>: gray images repeated to RGB, one output block.</summary>
+/// <summary>pytorch-fid's Inception-v3 as a <see cref="FidFeatures"/>: one output block, the network readied for inference
+/// (batch-norms folded, channels-last on the CPU; see <see cref="FidInceptionV3.PrepareForInference"/>).</summary>
 internal sealed class InceptionFeatures : FidFeatures
 {
     private readonly FidInceptionV3 network = new();
     private readonly int block;
     private readonly Device device;
-    private readonly bool channelsLast;
 
     public InceptionFeatures(IReadOnlyDictionary<string, Tensor> weights, int block, FeatureNetworkInfo info, Device? device, bool? channelsLast) : base(info)
     {
@@ -19,8 +19,7 @@ internal sealed class InceptionFeatures : FidFeatures
         network.LoadWeights(weights);
         if (this.device.type != DeviceType.CPU) network.to(this.device);
         // oneDNN runs Inception about twice as fast channels-last on the CPU (benchmarks/README.md).
-        this.channelsLast = channelsLast ?? this.device.type == DeviceType.CPU;
-        if (this.channelsLast) network.to(MemoryFormat.ChannelsLast);
+        network.PrepareForInference(channelsLast ?? this.device.type == DeviceType.CPU);
     }
 
     public override bool ProvidesLogits => true;
@@ -29,10 +28,7 @@ internal sealed class InceptionFeatures : FidFeatures
 
     private protected override (Tensor Features, Tensor? Logits) ExtractBatch(Tensor batch, bool logits)
     {
-        var x = batch.to(device);
-        if (x.shape[1] == 1) x = x.expand(-1, 3, -1, -1);
-        if (channelsLast) x = x.contiguous(MemoryFormat.ChannelsLast);
-        var (blocks, l) = network.Forward(x, new[] { block }, logits);
+        var (blocks, l) = network.Forward(batch.to(device), new[] { block }, logits);
         return (blocks[0], l);
     }
 

@@ -30,8 +30,8 @@ internal sealed class FidInceptionA : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var b1 = branch1x1.forward(x);
-        var b5 = branch5x5_2.forward(branch5x5_1.forward(x));
-        var b3 = branch3x3dbl_3.forward(branch3x3dbl_2.forward(branch3x3dbl_1.forward(x)));
+        var b5 = BasicConv2d.Chain(x, branch5x5_1, branch5x5_2);
+        var b3 = BasicConv2d.Chain(x, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3);
         var pool = branch_pool.forward(F.avg_pool2d(x, 3, 1, 1, count_include_pad: false));
         return cat(new[] { b1, b5, b3, pool }, 1).MoveToOuterDisposeScope();
     }
@@ -55,7 +55,7 @@ internal sealed class InceptionB : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var b3 = branch3x3.forward(x);
-        var dbl = branch3x3dbl_3.forward(branch3x3dbl_2.forward(branch3x3dbl_1.forward(x)));
+        var dbl = BasicConv2d.Chain(x, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3);
         var pool = F.max_pool2d(x, 3, 2);
         return cat(new[] { b3, dbl, pool }, 1).MoveToOuterDisposeScope();
     }
@@ -86,8 +86,8 @@ internal sealed class FidInceptionC : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var b1 = branch1x1.forward(x);
-        var b7 = branch7x7_3.forward(branch7x7_2.forward(branch7x7_1.forward(x)));
-        var dbl = branch7x7dbl_5.forward(branch7x7dbl_4.forward(branch7x7dbl_3.forward(branch7x7dbl_2.forward(branch7x7dbl_1.forward(x)))));
+        var b7 = BasicConv2d.Chain(x, branch7x7_1, branch7x7_2, branch7x7_3);
+        var dbl = BasicConv2d.Chain(x, branch7x7dbl_1, branch7x7dbl_2, branch7x7dbl_3, branch7x7dbl_4, branch7x7dbl_5);
         var pool = branch_pool.forward(F.avg_pool2d(x, 3, 1, 1, count_include_pad: false));
         return cat(new[] { b1, b7, dbl, pool }, 1).MoveToOuterDisposeScope();
     }
@@ -112,8 +112,8 @@ internal sealed class InceptionD : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var b3 = branch3x3_2.forward(branch3x3_1.forward(x));
-        var b7 = branch7x7x3_4.forward(branch7x7x3_3.forward(branch7x7x3_2.forward(branch7x7x3_1.forward(x))));
+        var b3 = BasicConv2d.Chain(x, branch3x3_1, branch3x3_2);
+        var b7 = BasicConv2d.Chain(x, branch7x7x3_1, branch7x7x3_2, branch7x7x3_3, branch7x7x3_4);
         var pool = F.max_pool2d(x, 3, 2);
         return cat(new[] { b3, b7, pool }, 1).MoveToOuterDisposeScope();
     }
@@ -148,7 +148,7 @@ internal sealed class FidInceptionE : nn.Module<Tensor, Tensor>
         var b1 = branch1x1.forward(x);
         var s = branch3x3_1.forward(x);
         var b3 = cat(new[] { branch3x3_2a.forward(s), branch3x3_2b.forward(s) }, 1);
-        var d = branch3x3dbl_2.forward(branch3x3dbl_1.forward(x));
+        var d = BasicConv2d.Chain(x, branch3x3dbl_1, branch3x3dbl_2);
         var dbl = cat(new[] { branch3x3dbl_3a.forward(d), branch3x3dbl_3b.forward(d) }, 1);
         var pooled = maxPool ? F.max_pool2d(x, 3, 1, 1) : F.avg_pool2d(x, 3, 1, 1, count_include_pad: false);
         var pool = branch_pool.forward(pooled);

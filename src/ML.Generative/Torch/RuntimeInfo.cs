@@ -76,7 +76,8 @@ public sealed record RuntimeInfo(
     /// Runs once, when the first tensor is created: sets libtorch's intra-op threads to the machine's logical
     /// cores (libtorch counts only physical cores, which leaves half of an SMT machine idle; measured here with
     /// OpenBLAS at one thread, 2 threads ran a VAE step 1.5x faster than 1) unless <c>MLGEN_TORCH_THREADS</c> or
-    /// <c>OMP_NUM_THREADS</c> says otherwise; then writes the BLAS choice (and any warning) to standard error,
+    /// <c>OMP_NUM_THREADS</c> says otherwise; turns on the reuse of freed tensor memory (<see cref="CpuMemoryCache"/>);
+    /// then writes the BLAS choice (and any warning) to standard error,
     /// unless <c>MLGEN_QUIET</c> is set.
     /// </summary>
     internal static void InitializeOnce()
@@ -88,6 +89,7 @@ public sealed record RuntimeInfo(
             if (int.TryParse(requested, out var n) && n > 0) torch.set_num_threads(n);
             else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS")))
                 torch.set_num_threads(Environment.ProcessorCount);
+            CpuMemoryCache.ApplyDefault();
             logged = Read();
         }
         if (logged.BlasWarning is { } warning) Console.Error.WriteLine($"[ML.Generative] warning: {warning}");

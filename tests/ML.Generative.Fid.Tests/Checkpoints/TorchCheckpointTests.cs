@@ -7,6 +7,25 @@ namespace ML.Generative.Fid.Tests.Checkpoints;
 public class TorchCheckpointTests
 {
     [Theory]
+    [InlineData("tiny_legacy.dis.txt", 5)]
+    [InlineData("tiny_zip.dis.txt", 1)]
+    [InlineData("shared_legacy.dis.txt", 5)]
+    [InlineData("shared_zip.dis.txt", 1)]
+    public void TheGlobalsTorchSaveWrote_AreAllInTheAllowList_AndNothingElseIs(string disassembly, int pickles)
+    {
+        // pickletools.dis of every pickle in the shared checkpoints: the globals a reader must accept, and no more.
+        var text = File.ReadAllText(TestData.Path("checkpoints", "pickle_disassembly", disassembly));
+        Assert.Equal(pickles, System.Text.RegularExpressions.Regex.Matches(text, @"\bSTOP\b").Count);
+        var globals = System.Text.RegularExpressions.Regex.Matches(text, @"GLOBAL\s+'([\w.]+) (\w+)'")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Distinct().ToList();
+        Assert.NotEmpty(globals);
+        var environment = new TorchPickleEnvironment(legacy: disassembly.Contains("legacy"));
+        Assert.All(globals, g => Assert.True(environment.IsAllowedGlobal(g.Item1, g.Item2), $"{g.Item1}.{g.Item2} is refused"));
+        Assert.False(environment.IsAllowedGlobal("builtins", "eval"));
+        Assert.False(environment.IsAllowedGlobal("torch", "load"));
+    }
+
+    [Theory]
     [MemberData(nameof(CheckpointReference.Files), MemberType = typeof(CheckpointReference))]
     public void Load_GivesEveryExpectedTensor_BitForBit(string file, string model)
     {

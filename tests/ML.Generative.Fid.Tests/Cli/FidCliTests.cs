@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -45,23 +44,11 @@ public class FidCliTests : IDisposable
 
     private static (int Code, string[] Out, string Err) Mlgen(params string[] args)
     {
-        // The test project's output folder mirrors src/Examples' one (same configuration and framework).
-        var testBin = AppContext.BaseDirectory;
-        var marker = $"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}ML.Generative.Fid.Tests{Path.DirectorySeparatorChar}bin";
-        var cliBin = testBin.Replace(marker, $"{Path.DirectorySeparatorChar}src{Path.DirectorySeparatorChar}Examples{Path.DirectorySeparatorChar}bin");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add(Path.Combine(cliBin, "mlgen.dll"));
-        psi.ArgumentList.Add("fid");
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        return (p.ExitCode, lines, stderr);
+        var r = Processes.MlgenFid(args);
+        return (r.Code, r.Out, r.Err);
     }
 
-    private static double FidLine(string[] lines)
+    internal static double FidLine(string[] lines)
     {
         var fid = lines.Where(l => l.StartsWith("FID: ", StringComparison.Ordinal)).ToList();
         Assert.Single(fid);

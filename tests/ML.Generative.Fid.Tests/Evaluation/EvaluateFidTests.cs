@@ -73,4 +73,19 @@ public class EvaluateFidTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => features.Extract(x));
         Assert.Contains("(2, 4, 28, 28)", e.Message);
     }
+
+    [Fact]
+    public void StatisticsWithoutACount_AreNotWarnedAbout_ButASmallGeneratedSetIs()
+    {
+        using var features = FidFeatures.Domain(RandomNetwork(1));
+        var ctx = new GenerativeContext(seed: 0);
+        using var images = rand(6, 1, 28, 28);
+        var generated = ctx.Evaluate.ExtractFeatures(n => images.narrow(0, 0, n).clone(), 6, features);
+        // As read from a pytorch-fid .npz: mean and covariance, no count.
+        var real = FeatureSet.FromStatistics(new FidStatistics(generated.Statistics.Mu, generated.Statistics.Sigma), features.Network);
+        var result = ctx.Evaluate.Fid(real, generated);
+        Assert.Equal(0, result.RealCount);
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("real set"));
+        Assert.Contains(result.Warnings, w => w.Contains("the generated set has 6 samples, fewer than the 128"));
+    }
 }
