@@ -7,6 +7,7 @@ using ML.Generative.Data.Transforms;
 using ML.Generative.Fid;
 using ML.Generative.Models;
 using ML.Generative.Models.Autoencoder;
+using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
 using ML.Generative.Models.VaeGan;
 using ML.Generative.Models.Wae;
@@ -79,8 +80,8 @@ internal static class CompareCommand
             var validation = history.Epochs[^1].Validation?["reconstruction_per_pixel"] ?? double.NaN;
             var errors = ctx.Data.CreateEnumerable<ErrorRow>(fitted.Transform(testScoring)).Select(r => (double)r.ReconstructionError).ToList();
             var mse = o.ErrorMetric == ReconstructionErrorMetric.MeanSquaredError ? errors.Average() : double.NaN;
-            var fidAll = ctx.Evaluate.Fid(real, ctx.Evaluate.ExtractFeatures(Sampler(model, seed), fidImages, features)).Value;
-            var fid100 = ctx.Evaluate.Fid(real100, ctx.Evaluate.ExtractFeatures(Sampler(model, seed), 100, features)).Value;
+            var fidAll = ctx.Evaluate.Fid(real, ctx.Evaluate.ExtractFeatures(ImageSampler.FromModel(fitted).Batches(seed), fidImages, features)).Value;
+            var fid100 = ctx.Evaluate.Fid(real100, ctx.Evaluate.ExtractFeatures(ImageSampler.FromModel(fitted).Batches(seed), 100, features)).Value;
             rows.Add(new[]
             {
                 name, o.ReconstructionLoss.ToString(), F(validation, "F4"), F(mse, "F4"), F(history.ImagesPerSecond, "F0"),
@@ -104,13 +105,6 @@ internal static class CompareCommand
             Console.WriteLine($"table: {Path.GetFullPath(output)}");
         }
         return 0;
-    }
-
-    /// <summary>Batches of new samples: each call draws with its own seed, so batches do not repeat.</summary>
-    internal static Func<int, Torch.torch.Tensor> Sampler(AutoencoderTransformer model, int seed)
-    {
-        var calls = 0;
-        return n => model.SampleTensor(n, seed * 7919L + calls++);
     }
 
     private static string F(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);

@@ -61,7 +61,7 @@ internal static class QuickstartCommand
         written.Add(("model zip", zip));
 
         var samples = Out("samples.png");
-        using (var images = vae.SampleTensor(64, seed)) ImageGrid.Save(images, samples);
+        using (var images = ImageSampler.FromModel(model).Sample(64, seed)) ImageGrid.Save(images, samples);
         written.Add(("sample grid", samples));
 
         var testRows = ctx.Data.CreateEnumerable<ReconstructedImage>(model.Transform(ctx.Data.TakeRows(test, 8))).ToList();
@@ -82,7 +82,7 @@ internal static class QuickstartCommand
         Console.WriteLine($"FID of {fidImages} samples against {fidImages} held-out test images (in-project Fashion-MNIST feature network)...");
         using var features = FidFeatures.FashionMnist();
         var real = normalize.Fit(test).Transform(ctx.Data.TakeRows(test, fidImages));
-        var fid = ctx.Evaluate.Fid(real, CompareCommand.Sampler(vae, seed), fidImages, features, new FidOptions { ImageColumn = "Pixels" });
+        var fid = ctx.Evaluate.Fid(real, ImageSampler.FromModel(model).Batches(seed), fidImages, features, new FidOptions { ImageColumn = "Pixels" });
 
         var report = Out("report.html");
         var history = vae.History;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ML.Generative.Data;
-using ML.Generative.Models;
+using ML.Generative.Models.Sampling;
 using ML.Generative.Pipeline;
 
 namespace ML.Generative.Cli;
@@ -25,12 +25,9 @@ internal static class SampleCommand
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"model file not found: {Path.GetFullPath(modelPath)}");
         var ctx = new GenerativeContext();
         var chain = ctx.Model.Load(modelPath, out _);
-        using var generator = chain.OfType<AutoencoderTransformer>().LastOrDefault()
-            ?? throw new ArgumentException($"{modelPath} holds no generative model stage (its stages: {string.Join(", ", chain.Select(t => t.GetType().Name))})");
-        using var images = generator.SampleTensor(count, seed);
-        // Images come out in the training data's normalisation; grids show [0, 1].
-        using var shown = images.min().item<float>() < -0.01f ? (images + 1) / 2 : images.alias();
-        ImageGrid.Save(shown, gridPath);
+        // Samples come back in [0, 1] whatever normalisation the model was trained on.
+        using (var images = ImageSampler.FromModel(chain).Sample(count, seed)) ImageGrid.Save(images, gridPath);
+        foreach (var stage in chain.OfType<IDisposable>()) stage.Dispose();
         Console.WriteLine($"{count} samples (seed {seed}): {Path.GetFullPath(gridPath)}");
         return 0;
     }

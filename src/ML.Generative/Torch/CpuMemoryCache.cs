@@ -6,7 +6,7 @@ namespace ML.Generative.Torch;
 /// Reuse of freed CPU tensor memory. libtorch's default allocator returns large blocks to the system on free, and
 /// the next tensor of that size faults every page in again (zeroed by the kernel): on this project's VMs that was
 /// about two thirds of an Inception forward pass (benchmarks/README.md). The library therefore keeps freed blocks of
-/// 256 KB and more for reuse, up to <see cref="LimitBytes"/> idle bytes — by default the smaller of 2 GiB and an
+/// 128 KiB and more for reuse (by exact size, rounded to 64 KiB), up to <see cref="LimitBytes"/> idle bytes — by default the smaller of 2 GiB and an
 /// eighth of the memory available; <c>MLGEN_CPU_CACHE_MB</c> sets the limit (0 turns caching off). Set when the
 /// first tensor is created; <see cref="Configure"/> changes it at any time. Tensor values are unaffected.
 /// </summary>
