@@ -6,18 +6,21 @@ using ML.Generative.Training;
 using static ML.Generative.Torch.torch;
 
 // Times training steps of one reference case through the library's real training loop, with the library's
-// defaults (threads, BLAS). Prints one JSON object. Usage: Bench train CASE STEPS WARMUP
+// defaults (threads, BLAS). Prints one JSON object. Usage: Bench train CASE STEPS WARMUP [DEVICE]
 if (args.Length < 4 || args[0] != "train")
 {
-    Console.Error.WriteLine("usage: Bench train CASE STEPS WARMUP");
+    Console.Error.WriteLine("usage: Bench train CASE STEPS WARMUP [cpu|cuda]");
     return 2;
 }
 var caseName = args[1];
 var steps = int.Parse(args[2]);
 var warmup = int.Parse(args[3]);
+var device = Device.Parse(args.Length > 4 ? args[4] : "cpu");
 manual_seed(0);
 var c = Cases.Build(caseName);
-using var images = rand(c.Batch * (steps + warmup), c.Channels, c.Size, c.Size);
+c.Model.Network.to(device);
+using var cpuImages = rand(c.Batch * (steps + warmup), c.Channels, c.Size, c.Size);
+using var images = cpuImages.to(device);
 using var data = new TensorBatchSource(images);
 var stamps = new List<double>();
 var clock = Stopwatch.StartNew();
@@ -39,7 +42,8 @@ for (var i = Math.Max(1, warmup); i < stamps.Count; i++) ms.Add(stamps[i] - stam
 var peakKb = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
 Console.WriteLine(JsonSerializer.Serialize(new
 {
-    side = "ours", @case = caseName, batch = c.Batch, ms,
+    side = "ours", @case = caseName, batch = c.Batch, ms, device = device.ToString(),
+    cuda_peak_mb = device.type == DeviceType.CUDA ? cuda.max_memory_allocated() / 1048576.0 : 0,
     peak_rss_mb = long.Parse(peakKb) / 1024.0, threads = get_num_threads(),
     peak_tensor_mb = cpu.max_memory_allocated() / 1048576.0, peak_reserved_mb = cpu.max_memory_reserved() / 1048576.0,
 }));

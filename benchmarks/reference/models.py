@@ -140,7 +140,7 @@ def mmd_imq(q, p, sigma2=1.0, scales=(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)):
     def sq(a, b):
         return (a.pow(2).sum(1, keepdim=True) + b.pow(2).sum(1, keepdim=True).t() - 2 * a @ b.t()).clamp_min(0)
     dqq, dpp, dpq = sq(q, q), sq(p, p), sq(p, q)
-    off = 1 - torch.eye(n, dtype=q.dtype)
+    off = 1 - torch.eye(n, dtype=q.dtype, device=q.device)
     total = 0
     for s in scales:
         c = 2.0 * d * sigma2 * s
@@ -188,7 +188,7 @@ def build(name):
         vae = Vae(3, 32, 64, unet=unet)
         disc = ImageDiscriminator(3, 32)
         def decode_prior(x):
-            z = torch.randn(x.shape[0], vae.latent)
+            z = torch.randn(x.shape[0], vae.latent, device=x.device)
             if not unet:
                 return vae.decoder(z)
             _, _, skips = vae.encode(x, keep=True)

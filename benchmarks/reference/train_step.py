@@ -15,6 +15,7 @@ p.add_argument("--steps", type=int, default=10)
 p.add_argument("--warmup", type=int, default=2)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--channels-last", action="store_true")
+p.add_argument("--device", default="cpu", help="cpu or cuda (CUDA eager; each step ends with a synchronize)")
 p.add_argument("--flops", action="store_true", help="count the multiply-add FLOPs of one step instead of timing")
 p.add_argument("--profile", help="write the measured steps' operators to this Chrome trace file")
 a = p.parse_args()
@@ -23,6 +24,10 @@ torch.set_num_threads(a.threads)
 torch.manual_seed(0)
 case = models.build(a.case)
 x = torch.rand(case.batch, case.channels, case.size, case.size)
+device = torch.device(a.device)
+case.network = case.network.to(device)
+x = x.to(device)
+sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 if a.channels_last:
     case.network = case.network.to(memory_format=torch.channels_last)
     x = x.contiguous(memory_format=torch.channels_last)
@@ -49,6 +54,7 @@ if a.flops:
 
 for _ in range(a.warmup):
     case.step(x)
+sync()
 times = []
 recording = torch.autograd.profiler.profile() if a.profile else None
 if recording:
@@ -56,10 +62,12 @@ if recording:
 for _ in range(a.steps):
     t0 = time.perf_counter()
     case.step(x)
+    sync()
     times.append((time.perf_counter() - t0) * 1000)
 if recording:
     recording.__exit__(None, None, None)
     recording.export_chrome_trace(a.profile)
 print(json.dumps({"side": "pytorch", "case": a.case, "batch": case.batch, "ms": times,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "threads": torch.get_num_threads()}))
+                  "threads": torch.get_num_threads(), "device": a.device,
+                  "cuda_peak_mb": torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else 0}))

@@ -27,6 +27,14 @@ public static partial class torch
         public static bool is_available() => mlg_cuda_is_available() != 0;
         public static int device_count() => mlg_cuda_device_count();
         public static void synchronize() => Errors.Check(mlg_cuda_synchronize());
+
+        /// <summary>Peak bytes held by tensors on CUDA device 0 since the process started (0 without CUDA).</summary>
+        public static long max_memory_allocated()
+        {
+            var bytes = mlg_cuda_max_memory_allocated();
+            if (bytes < 0) Errors.Check(-1);
+            return bytes;
+        }
     }
 
     public static class backends
@@ -47,5 +55,26 @@ public static partial class torch
             get => Native.NNNative.mlg_get_fast_conv_transpose() != 0;
             set => Native.NNNative.mlg_set_fast_conv_transpose(value ? 1 : 0);
         }
+
+        /// <summary>
+        /// When Adam updates all of a group's parameters with a few multi-tensor (foreach) kernels, as PyTorch's
+        /// default Adam does on a GPU, instead of eight kernels per parameter: <see cref="MultiTensorMode.Cuda"/>
+        /// (the default; the CPU keeps the per-parameter loop that the agreement test checks against PyTorch),
+        /// <see cref="MultiTensorMode.Never"/> or
+        /// <see cref="MultiTensorMode.Always"/>. The formula is the same either way.
+        /// </summary>
+        public static MultiTensorMode multi_tensor_adam
+        {
+            get => (MultiTensorMode)Native.NNNative.mlg_get_multi_tensor_adam();
+            set => Native.NNNative.mlg_set_multi_tensor_adam((int)value);
+        }
+    }
+
+    /// <summary>Where an optimizer uses multi-tensor kernels.</summary>
+    public enum MultiTensorMode
+    {
+        Never = 0,
+        Cuda = 1,
+        Always = 2,
     }
 }

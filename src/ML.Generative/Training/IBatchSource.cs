@@ -45,7 +45,7 @@ public sealed class TensorBatchSource : IBatchSource, IDisposable
             var rng = new Random(seed);
             var perm = Enumerable.Range(0, (int)Count).Select(i => (long)i).ToArray();
             rng.Shuffle(perm);
-            order = tensor(perm).DetachFromDisposeScope();
+            order = tensor(perm).to(images.device).DetachFromDisposeScope();
         }
         try
         {

@@ -23,8 +23,19 @@ public sealed class LossResult : IDisposable
     /// <summary>The values as doubles: <c>loss</c> (the total) then each term.</summary>
     public IReadOnlyDictionary<string, double> Values()
     {
-        var values = new Dictionary<string, double> { ["loss"] = Total.item<double>() };
-        foreach (var (name, value) in Terms) values[name] = value.item<double>();
+        var values = new Dictionary<string, double>();
+        if (Total.device.type == DeviceType.CPU)
+        {
+            values["loss"] = Total.item<double>();
+            foreach (var (name, value) in Terms) values[name] = value.item<double>();
+            return values;
+        }
+        // On a GPU each read waits for the device: read every term in one transfer.
+        using var scope = torch.NewDisposeScope();
+        var all = torch.stack(new[] { Total }.Concat(Terms.Select(t => t.Value)).Select(t => t.detach().reshape(1)).ToArray())
+            .to(torch.ScalarType.Float64, Device.CPU).data<double>();
+        values["loss"] = all[0];
+        for (var i = 0; i < Terms.Count; i++) values[Terms[i].Name] = all[i + 1];
         return values;
     }
 

@@ -37,7 +37,7 @@ class CachingCpuAllocator final : public c10::Allocator {
     if (const char* v = std::getenv("MLGEN_CPU_CACHE_MB")) limit_ = static_cast<size_t>(std::atoll(v)) << 20;
   }
 
-  c10::DataPtr allocate(size_t n) const override {
+  c10::DataPtr allocate(size_t n) MLG_ALLOCATE_CONST override {
     if (n < kMinCached) {
       // Small blocks: glibc, behind the same header so that one deleter serves every block (oneDNN frees
       // through the raw interface).
@@ -72,6 +72,9 @@ class CachingCpuAllocator final : public c10::Allocator {
   }
 
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
+#if MLG_TORCH_AT_LEAST(2, 3)
+  void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
+#endif
 
   static void release(void* data) { instance().give_back(static_cast<char*>(data) - kHeader); }
 

@@ -14,6 +14,20 @@
 
 #define MLG_API extern "C" __attribute__((visibility("default")))
 
+// The same sources build against Debian's libtorch 1.13 (CPU) and a 2.x CUDA libtorch; where their APIs
+// differ, code branches on the version.
+#include <torch/version.h>
+#ifndef MLG_HAS_CUDA
+#define MLG_HAS_CUDA 0  // CMakeLists.txt sets 1 when the libtorch found has CUDA
+#endif
+#define MLG_TORCH_AT_LEAST(major, minor) \
+  (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
+#if MLG_TORCH_AT_LEAST(2, 3)
+#define MLG_ALLOCATE_CONST  // c10::Allocator::allocate lost its const in 2.3
+#else
+#define MLG_ALLOCATE_CONST const
+#endif
+
 typedef torch::Tensor* TensorHandle;
 
 namespace mlg {

@@ -2,6 +2,7 @@
 // (PyTorch 1.13) operation for operation so that results match PyTorch's. The state tensors are owned by
 // the managed optimizer (so they save and load like any tensor); parameters without a gradient are skipped.
 #include "common.h"
+#include <atomic>
 #include <cmath>
 
 MLG_API int mlg_sgd_step(TensorHandle* params, TensorHandle* momentum_buffers, const int* first_step, int n, double lr,
@@ -26,12 +27,55 @@ MLG_API int mlg_sgd_step(TensorHandle* params, TensorHandle* momentum_buffers, c
   MLG_CATCH(-1)
 }
 
+namespace {
+std::atomic<int> multi_tensor_adam{1};  // 0: never, 1: on CUDA, 2: always (tests compare the two paths on the CPU)
+
+// On a GPU a step is bound by kernel launches: there Adam runs as PyTorch's default (foreach) Adam does, a few
+// multi-tensor kernels for all parameters instead of eight per parameter. Same formula; returns false (the
+// per-parameter loop then runs) on the CPU, with AMSGrad, or when parameters differ in step or lack gradients.
+bool adam_step_multi_tensor(TensorHandle* params, TensorHandle* exp_avgs, TensorHandle* exp_avg_sqs, const int64_t* steps,
+                            int n, double lr, double beta1, double beta2, double eps, double weight_decay, int amsgrad,
+                            int decoupled, int maximize) {
+  const int mode = multi_tensor_adam.load(std::memory_order_relaxed);
+  if (n == 0 || amsgrad || mode == 0 || (mode == 1 && !params[0]->is_cuda())) return false;
+  std::vector<torch::Tensor> p, g, m, v;
+  for (int i = 0; i < n; ++i) {
+    auto grad = params[i]->grad();
+    if (!grad.defined() || steps[i] != steps[0] || params[i]->device() != params[0]->device()) return false;
+    p.push_back(*params[i]);
+    g.push_back(grad);
+    m.push_back(*exp_avgs[i]);
+    v.push_back(*exp_avg_sqs[i]);
+  }
+  if (maximize) g = at::_foreach_neg(g);
+  if (decoupled) at::_foreach_mul_(p, 1 - lr * weight_decay);
+  else if (weight_decay != 0) g = at::_foreach_add(g, p, weight_decay);
+  at::_foreach_mul_(m, beta1);
+  at::_foreach_add_(m, g, 1 - beta1);
+  at::_foreach_mul_(v, beta2);
+  at::_foreach_addcmul_(v, g, g, 1 - beta2);
+  const double step = static_cast<double>(steps[0]);
+  const double step_size = lr / (1 - std::pow(beta1, step));
+  auto denom = at::_foreach_sqrt(v);
+  at::_foreach_div_(denom, std::sqrt(1 - std::pow(beta2, step)));
+  at::_foreach_add_(denom, eps);
+  at::_foreach_addcdiv_(p, m, denom, -step_size);
+  return true;
+}
+}  // namespace
+
+MLG_API void mlg_set_multi_tensor_adam(int mode) { multi_tensor_adam.store(mode); }
+MLG_API int mlg_get_multi_tensor_adam() { return multi_tensor_adam.load(); }
+
 // Adam, or AdamW when decoupled != 0. steps[i] is the step number after this update (1 on the first).
 MLG_API int mlg_adam_step(TensorHandle* params, TensorHandle* exp_avgs, TensorHandle* exp_avg_sqs,
                           TensorHandle* max_exp_avg_sqs, const int64_t* steps, int n, double lr, double beta1,
                           double beta2, double eps, double weight_decay, int amsgrad, int decoupled, int maximize) {
   MLG_TRY
   torch::NoGradGuard no_grad;
+  if (adam_step_multi_tensor(params, exp_avgs, exp_avg_sqs, steps, n, lr, beta1, beta2, eps, weight_decay, amsgrad,
+                             decoupled, maximize))
+    return 0;
   for (int i = 0; i < n; ++i) {
     auto& p = *params[i];
     auto grad = p.grad();

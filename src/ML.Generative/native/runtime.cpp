@@ -1,5 +1,8 @@
 // Process-wide state: the last error, versions, threads, seeds, devices and the BLAS in use.
 #include "common.h"
+#if MLG_HAS_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 #include <dlfcn.h>
 #include <link.h>
 #include <climits>
@@ -49,6 +52,18 @@ MLG_API int mlg_cuda_synchronize() {
   MLG_TRY
   if (torch::cuda::is_available()) torch::cuda::synchronize();
   return 0;
+  MLG_CATCH(-1)
+}
+// Peak bytes held by tensors on CUDA device 0 (0 where the shim is built without CUDA).
+MLG_API int64_t mlg_cuda_max_memory_allocated() {
+  MLG_TRY
+#if MLG_HAS_CUDA
+  if (!torch::cuda::is_available()) return 0;
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
+  return stats.allocated_bytes[static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE)].peak;
+#else
+  return 0;
+#endif
   MLG_CATCH(-1)
 }
 MLG_API int mlg_mkldnn_is_available() { return at::hasMKLDNN() ? 1 : 0; }

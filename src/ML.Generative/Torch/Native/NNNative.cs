@@ -14,6 +14,8 @@ internal static unsafe class NNNative
     [DllImport(LibraryName)] internal static extern IntPtr mlg_conv_transpose2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* outputPadding, long groups, long* dilation);
     [DllImport(LibraryName)] internal static extern void mlg_set_fast_conv_transpose(int enabled);
     [DllImport(LibraryName)] internal static extern int mlg_get_fast_conv_transpose();
+    [DllImport(LibraryName)] internal static extern void mlg_set_multi_tensor_adam(int mode);
+    [DllImport(LibraryName)] internal static extern int mlg_get_multi_tensor_adam();
     [DllImport(LibraryName)] internal static extern IntPtr mlg_batch_norm(IntPtr x, IntPtr weight, IntPtr bias, IntPtr runningMean, IntPtr runningVar, int training, double momentum, double eps);
     [DllImport(LibraryName)] internal static extern IntPtr mlg_instance_norm(IntPtr x, IntPtr weight, IntPtr bias, IntPtr runningMean, IntPtr runningVar, int useInputStats, double momentum, double eps);
     [DllImport(LibraryName)] internal static extern IntPtr mlg_layer_norm(IntPtr x, long* shape, int n, IntPtr weight, IntPtr bias, double eps);

@@ -16,6 +16,7 @@ internal static unsafe class RuntimeNative
     [DllImport(LibraryName)] internal static extern int mlg_cuda_is_available();
     [DllImport(LibraryName)] internal static extern int mlg_cuda_device_count();
     [DllImport(LibraryName)] internal static extern int mlg_cuda_synchronize();
+    [DllImport(LibraryName)] internal static extern long mlg_cuda_max_memory_allocated();
     [DllImport(LibraryName)] internal static extern int mlg_mkldnn_is_available();
     [DllImport(LibraryName)] internal static extern int mlg_build_config(byte* buffer, int length);
     [DllImport(LibraryName)] internal static extern int mlg_openblas_info(byte* buffer, int length, int* threads);
