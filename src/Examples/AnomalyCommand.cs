@@ -34,13 +34,10 @@ internal static class AnomalyCommand
         return command;
     }
 
-    private static AutoencoderOptions OptionsFor(string model, int epochs, int latent, int seed) => model.ToLowerInvariant() switch
-    {
-        "vae" => new VaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed, ErrorMetric = ReconstructionErrorMetric.MeanSquaredError },
-        "ae" => new AeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
-        "wae" => new WaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
-        _ => throw new ArgumentException($"unknown model '{model}' for the one-class protocol: use ae, vae or wae"),
-    };
+    private static AutoencoderOptions OptionsFor(string model, int epochs, int latent, int seed) =>
+        model.ToLowerInvariant() is "ae" or "vae" or "wae" or "wae-mmd"
+            ? ModelNames.Find(model).Create() with { Epochs = epochs, LatentSize = latent, Seed = seed, ErrorMetric = ReconstructionErrorMetric.MeanSquaredError }
+            : throw new ArgumentException($"unknown model '{model}' for the one-class protocol: use ae, vae or wae");
 
     private static int Run(string dataName, string modelName, int epochs, int latent, int seed, string? classList, string? reportPath, int? maxTrain, int batchSize)
     {

@@ -21,7 +21,7 @@ namespace ML.Generative.Cli;
 /// </summary>
 internal static class CompareCommand
 {
-    private static readonly string[] AllModels = { "ae", "vae", "wae-mmd", "wae-gan", "vaegan", "unet-vaegan" };
+    private static readonly string[] AllModels = ModelNames.All.Select(e => e.Name).ToArray();
 
     internal static Command Create()
     {
@@ -40,16 +40,8 @@ internal static class CompareCommand
         return command;
     }
 
-    private static AutoencoderOptions OptionsFor(string model, int epochs, int latent, int seed) => model switch
-    {
-        "ae" => new AeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
-        "vae" => new VaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
-        "wae-mmd" => new WaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
-        "wae-gan" => new WaeOptions { Epochs = epochs, LatentSize = latent, Seed = seed, Penalty = WaePenalty.Adversarial },
-        "vaegan" => new VaeGanOptions { Epochs = epochs, LatentSize = latent, Seed = seed },
-        "unet-vaegan" => new VaeGanOptions { Epochs = epochs, LatentSize = latent, Seed = seed, UNet = true },
-        _ => throw new ArgumentException($"unknown model '{model}': use {string.Join(", ", AllModels)}"),
-    };
+    private static AutoencoderOptions OptionsFor(string model, int epochs, int latent, int seed) =>
+        ModelNames.Find(model).Create() with { Epochs = epochs, LatentSize = latent, Seed = seed };
 
     private static int Run(int epochs, int? maxTrain, int fidImages, string modelList, int latent, int seed, string? output)
     {

@@ -55,6 +55,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
     public AutoencoderTransformer Fit(IDataView input)
     {
+        var device = TrainingDevice(Options.Device);
         var (c, h, _) = ImageShape(input.Schema, Options.InputColumn);
         var arch = ConvArchitecture.ForImage(c, h, Options.Width);
         using var all = ReadImages(input, Options.InputColumn);
@@ -62,18 +63,37 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         if (Options.ReconstructionLoss == Losses.ReconstructionLoss.BinaryCrossEntropy && activation != OutputActivation.Sigmoid)
             throw new ArgumentException($"ReconstructionLoss BinaryCrossEntropy needs pixels in [0, 1]; column '{Options.InputColumn}' holds values outside it (normalise with PixelRange.ZeroToOne, or use MeanSquaredError)");
         var (train, validation) = Split(all, Options.ValidationFraction, Options.Seed);
-        using var trainSource = new TensorBatchSource(train);
-        using var validationSource = validation is null ? null : new TensorBatchSource(validation);
-        train.Dispose();
-        validation?.Dispose();
+        using var trainSource = OnDevice(train, device)!;
+        using var validationSource = OnDevice(validation, device);
 
         manual_seed(Options.Seed);
         var parts = AutoencoderFamilies.For(Options).Build(Options, arch, activation);
+        parts.Model.Network.to(device);
         var store = Options.CheckpointPath is null ? null : new FileCheckpointStore(Options.CheckpointPath);
         var history = new TrainingLoop(Options, store).Run(parts.Objective, trainSource, validationSource, Progress, Cancellation);
+        // The fitted transformer runs on the CPU, where pipelines read and write rows.
+        parts.Model.Network.to(CPU);
         parts.Model.Network.eval();
-        var sampling = parts.Model.CaptureSamplingState(trainSource.Images);
+        using var trainImages = trainSource.Images.to(CPU);
+        var sampling = parts.Model.CaptureSamplingState(trainImages);
         return new AutoencoderTransformer(Kind, Options, parts.Model, arch, activation, history, sampling);
+    }
+
+    // A batch source on the training device; the given tensor is consumed.
+    private static TensorBatchSource? OnDevice(Tensor? images, Device device)
+    {
+        if (images is null) return null;
+        using (images)
+        using (var moved = images.to(device))
+            return new TensorBatchSource(moved);
+    }
+
+    private static Device TrainingDevice(string description)
+    {
+        var device = Device.Parse(description);
+        if (device.type == DeviceType.CUDA && !cuda.is_available())
+            throw new ArgumentException($"Device '{description}': CUDA is not available here (this libtorch has no CUDA support or no GPU is visible); use \"cpu\"");
+        return device;
     }
 
     /// <summary>All rows of the image column as one (N, C, H, W) tensor.</summary>

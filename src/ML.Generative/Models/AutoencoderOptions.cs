@@ -51,7 +51,7 @@ public abstract record AutoencoderOptions : TrainerOptions
     /// <summary>The optimizer of the (encoder/decoder) network.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
-    /// <summary>Device to train and run on: "cpu" or "cuda".</summary>
+    /// <summary>Device to train on: "cpu", "cuda" or "cuda:N". The fitted transformer runs on the CPU.</summary>
     public string Device { get; init; } = "cpu";
 
     public override void Validate()

@@ -45,6 +45,17 @@ public sealed partial class DataOperationsCatalog
     public void SaveImageGrid(IDataView data, string column, string path, int columns = 8, int maxImages = 64, int padding = 2) =>
         ImageCodec.SavePng(ImageGrid.Tile(ReadImages(data, column, maxImages).ToList(), columns, padding), path);
 
+    /// <summary>Writes the first <paramref name="count"/> rows as one PNG grid with one line of images per column of
+    /// <paramref name="columns"/> — e.g. <c>Pixels</c> above <c>Reconstruction</c> (images, or [C, H, W] vectors in [0, 1]).</summary>
+    public void SaveImageGrid(IDataView data, IReadOnlyList<string> columns, string path, int count = 8, int padding = 2)
+    {
+        if (columns.Count == 0) throw new ArgumentException("name at least one column", nameof(columns));
+        var lines = columns.Select(c => ReadImages(data, c, count).ToList()).ToList();
+        var n = lines.Min(l => l.Count);
+        if (n == 0) throw new ArgumentException("there are no rows to draw");
+        ImageCodec.SavePng(ImageGrid.Tile(lines.SelectMany(l => l.Take(n)).ToList(), n, padding), path);
+    }
+
     private static IEnumerable<ImageData> ReadImages(IDataView data, string column, int max)
     {
         var col = SchemaShape.Create(data.Schema).Require(column, t => t is ImageDataViewType ||
