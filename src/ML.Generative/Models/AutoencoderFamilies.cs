@@ -60,6 +60,6 @@ internal static class AutoencoderFamilies
         var vae = new VaeNetwork(arch, o.LatentSize, act, o.UNet);
         var net = new VaeGanNetwork(vae, new ImageDiscriminator(arch.ImageChannels, arch.ImageSize, o.DiscriminatorWidth));
         var objective = new VaeGanObjective(net, o.Optimizer, o.DiscriminatorOptimizer, o.LambdaVae, o.LambdaGan, o.SkipNoise, o.ReconstructionLoss);
-        return new FamilyParts(objective, new VaeModel(net, vae, o.SkipNoise));
+        return new FamilyParts(objective, new VaeModel(net, vae, o.SkipNoise, o.SkipSampling));
     }
 }

@@ -1,6 +1,7 @@
 using ML.Generative.Models.Autoencoder;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
+using ML.Generative.Models.VaeGan;
 using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
@@ -9,19 +10,25 @@ namespace ML.Generative.Models;
 /// <summary>A VAE (or a VAE-GAN's VAE, U-Net or not) seen through <see cref="IAutoencoderModel"/>.</summary>
 internal sealed class VaeModel : IAutoencoderModel
 {
+    private const int ReferenceImageCount = 256;
+    private const int StatisticsImageCount = 2048;
     private readonly VaeNetwork vae;
     private readonly double skipNoise;
+    private readonly SkipSampling defaultSkips;
     private Tensor? referenceImages;
+    private Tensor[]? skipMeans, skipStds;
 
-    public VaeModel(nn.Module network, VaeNetwork vae, double skipNoise = 0.1)
+    public VaeModel(nn.Module network, VaeNetwork vae, double skipNoise = 0.1, SkipSampling skipSampling = SkipSampling.ReferenceImages)
     {
         Network = network;
         this.vae = vae;
         this.skipNoise = skipNoise;
+        defaultSkips = skipSampling;
     }
 
     public nn.Module Network { get; }
     public int LatentSize => vae.LatentSize;
+    public bool UsesSkips => vae.UNet;
 
     public Tensor Embed(Tensor images)
     {
@@ -49,26 +56,48 @@ internal sealed class VaeModel : IAutoencoderModel
         return vae.Decode(m, skips).MoveToOuterDisposeScope();
     }
 
-    public Tensor Decode(Tensor codes, long seed)
+    public Tensor Decode(Tensor codes, long seed, SkipSampling? skipSampling = null)
     {
         if (!vae.UNet) return vae.Decode(codes);
-        // The reference's sampling rule: skip features of reference training images, perturbed as skip·(1 + α·ε).
-        if (referenceImages is null) throw new InvalidOperationException("this U-Net VAE has no reference images to take skip features from");
         using var scope = NewDisposeScope();
-        var n = codes.shape[0];
+        var skips = (skipSampling ?? defaultSkips) == SkipSampling.SkipStatistics
+            ? StatisticalSkips(codes.shape[0], seed)
+            : ReferenceSkips(codes.shape[0], seed);
+        return vae.Decode(codes, skips).MoveToOuterDisposeScope();
+    }
+
+    // The reference's rule: skip features of reference training images, perturbed as skip·(1 + α·ε).
+    private Tensor[] ReferenceSkips(long n, long seed)
+    {
+        if (referenceImages is null) throw new InvalidOperationException("this U-Net VAE has no reference images to take skip features from");
         var rng = new Random(unchecked((int)seed));
         var pick = tensor(Enumerable.Range(0, (int)n).Select(_ => rng.NextInt64(referenceImages.shape[0])).ToArray());
-        var refs = referenceImages.index_select(0, pick);
-        var (_, _, skips) = vae.EncodeWithSkips(refs);
-        var noise = LatentSampler.Gaussian(skips.Sum(s => (int)s.numel()), 1, seed ^ 0x5EED).flatten();
+        var (_, _, skips) = vae.EncodeWithSkips(referenceImages.index_select(0, pick));
+        var noise = Noise(skips.Select(s => s.shape).ToArray(), seed);
+        return skips.Select((s, i) => s * (1 + noise[i] * skipNoise)).ToArray();
+    }
+
+    // No image needed: each skip feature drawn from N(mean, std²) of the training set's features at that channel and position.
+    internal Tensor[] StatisticalSkips(long n, long seed)
+    {
+        if (skipMeans is null || skipStds is null)
+            throw new InvalidOperationException("this U-Net VAE has no skip-feature statistics (a model saved before they were recorded); sample with SkipSampling.ReferenceImages");
+        var noise = Noise(skipMeans.Select(m => new[] { n }.Concat(m.shape).ToArray()).ToArray(), seed);
+        return skipMeans.Select((m, i) => m.unsqueeze(0) + skipStds[i].unsqueeze(0) * noise[i]).ToArray();
+    }
+
+    // Standard normal noise of the given shapes from one seeded .NET draw (independent of libtorch's generator).
+    private static Tensor[] Noise(long[][] shapes, long seed)
+    {
+        var sizes = shapes.Select(s => s.Aggregate(1L, (a, b) => a * b)).ToArray();
+        var all = LatentSampler.Gaussian((int)sizes.Sum(), 1, seed ^ 0x5EED).flatten();
         var offset = 0L;
-        var noisy = skips.Select(s =>
+        return shapes.Select((shape, i) =>
         {
-            var e = noise.narrow(0, offset, s.numel()).view(s.shape);
-            offset += s.numel();
-            return s * (1 + e * skipNoise);
+            var part = all.narrow(0, offset, sizes[i]).view(shape);
+            offset += sizes[i];
+            return part;
         }).ToArray();
-        return vae.Decode(codes, noisy).MoveToOuterDisposeScope();
     }
 
     public Tensor PriorCodes(int count, long seed) => LatentSampler.Gaussian(count, LatentSize, seed);
@@ -76,13 +105,46 @@ internal sealed class VaeModel : IAutoencoderModel
     public IReadOnlyDictionary<string, Tensor> CaptureSamplingState(Tensor trainingImages)
     {
         if (!vae.UNet) return new Dictionary<string, Tensor>();
-        referenceImages = trainingImages.narrow(0, 0, Math.Min(256, trainingImages.shape[0])).clone().DetachFromDisposeScope();
-        return new Dictionary<string, Tensor> { ["reference_images"] = referenceImages };
+        referenceImages = trainingImages.narrow(0, 0, Math.Min(ReferenceImageCount, trainingImages.shape[0])).clone().DetachFromDisposeScope();
+        (skipMeans, skipStds) = SkipStatistics(trainingImages.narrow(0, 0, Math.Min(StatisticsImageCount, trainingImages.shape[0])));
+        var state = new Dictionary<string, Tensor> { ["reference_images"] = referenceImages };
+        for (var i = 0; i < skipMeans.Length; i++)
+        {
+            state[$"skip_mean.{i}"] = skipMeans[i];
+            state[$"skip_std.{i}"] = skipStds[i];
+        }
+        return state;
     }
+
+    // Per-element mean and standard deviation of each skip feature map over the images, accumulated in float64.
+    private (Tensor[] means, Tensor[] stds) SkipStatistics(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        Tensor[]? sum = null, sumSq = null;
+        using (inference_mode())
+            for (long start = 0; start < images.shape[0]; start += 256)
+            {
+                var (_, _, skips) = vae.EncodeWithSkips(images.narrow(0, start, Math.Min(256, images.shape[0] - start)));
+                var d = skips.Select(s => s.to(ScalarType.Float64)).ToArray();
+                sum = sum is null ? d.Select(s => s.sum(0)).ToArray() : sum.Select((t, i) => t + d[i].sum(0)).ToArray();
+                sumSq = sumSq is null ? d.Select(s => (s * s).sum(0)).ToArray() : sumSq.Select((t, i) => t + (d[i] * d[i]).sum(0)).ToArray();
+            }
+        var n = (double)images.shape[0];
+        var means = sum!.Select(s => s / n).ToArray();
+        var stds = sumSq!.Select((s, i) => (s / n - means[i] * means[i]).clamp_min(0).sqrt()).ToArray();
+        return (Keep(means), Keep(stds));
+    }
+
+    private static Tensor[] Keep(Tensor[] tensors) =>
+        tensors.Select(t => t.to(ScalarType.Float32).MoveToOuterDisposeScope().DetachFromDisposeScope()).ToArray();
 
     public void RestoreSamplingState(IReadOnlyDictionary<string, Tensor> state)
     {
         if (state.TryGetValue("reference_images", out var r)) referenceImages = r.alias().DetachFromDisposeScope();
+        var count = state.Keys.Count(k => k.StartsWith("skip_mean.", StringComparison.Ordinal));
+        if (count == 0) return;
+        skipMeans = Enumerable.Range(0, count).Select(i => state[$"skip_mean.{i}"].alias().DetachFromDisposeScope()).ToArray();
+        skipStds = Enumerable.Range(0, count).Select(i => state[$"skip_std.{i}"].alias().DetachFromDisposeScope()).ToArray();
     }
 }
 
@@ -95,7 +157,7 @@ internal sealed class CodeModel : IAutoencoderModel
     private readonly int cacheSize;
     private Tensor? cachedCodes;
 
-    /// <param name="sampling">Null for a model with a Gaussian prior (WAE/AAE); else how a plain AE samples.</param>
+    // sampling: null for a model with a Gaussian prior (WAE/AAE); else how a plain AE samples.
     public CodeModel(nn.Module network, AutoencoderNetwork autoencoder, AutoencoderSampling? sampling, double priorVariance = 1, int cacheSize = 10_000)
     {
         Network = network;
@@ -115,7 +177,8 @@ internal sealed class CodeModel : IAutoencoderModel
         return autoencoder.Decode(code);
     }
 
-    public Tensor Decode(Tensor codes, long seed) => autoencoder.Decode(codes);
+    public Tensor Decode(Tensor codes, long seed, SkipSampling? skipSampling = null) => autoencoder.Decode(codes);
+    public bool UsesSkips => false;
 
     public Tensor PriorCodes(int count, long seed)
     {

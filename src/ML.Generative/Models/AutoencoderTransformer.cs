@@ -3,6 +3,7 @@ using ML.Generative.Data;
 using ML.Generative.Models.Losses;
 using ML.Generative.Models.Networks;
 using ML.Generative.Models.Sampling;
+using ML.Generative.Models.VaeGan;
 using ML.Generative.Pipeline;
 using ML.Generative.Training;
 using ML.Generative.Torch;
@@ -99,21 +100,30 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
         return new[] { latent.data<float>(), reconstruction.data<float>(), error.data<float>() };
     }
 
+    /// <summary>True for a decoder that also takes skip features (the U-Net VAE-GAN): its samples draw them as
+    /// <see cref="VaeGanOptions.SkipSampling"/> says, or as the <c>skipSampling</c> argument of a call overrides.</summary>
+    public bool UsesSkips => model.UsesSkips;
+
     /// <summary>New images decoded from prior codes: an <c>Image</c> column [C, H, W] in the training data's
     /// normalisation. The same seed gives the same images.</summary>
-    public IDataView Sample(int count, long seed = 0)
+    /// <param name="count">How many images.</param>
+    /// <param name="seed">The same seed gives the same images.</param>
+    /// <param name="skipSampling">U-Net only: where skip features come from (null: the options' choice).</param>
+    public IDataView Sample(int count, long seed = 0, SkipSampling? skipSampling = null)
     {
         using var scope = NewDisposeScope();
-        return ToView(SampleTensor(count, seed));
+        return ToView(SampleTensor(count, seed, skipSampling));
     }
 
     /// <summary>Sampled images as a (count, C, H, W) tensor (the caller disposes it).</summary>
-    public Tensor SampleTensor(int count, long seed = 0)
+    public Tensor SampleTensor(int count, long seed = 0, SkipSampling? skipSampling = null)
     {
+        if (skipSampling != null && !model.UsesSkips)
+            throw new ArgumentException($"skipSampling applies only to the U-Net VAE-GAN; this model ({Kind}) has no skip inputs", nameof(skipSampling));
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
         var codes = model.PriorCodes(count, seed);
-        return model.Decode(codes, seed).MoveToOuterDisposeScope();
+        return model.Decode(codes, seed, skipSampling).MoveToOuterDisposeScope();
     }
 
     /// <summary>Decodes latent codes (each of <see cref="LatentSize"/> values) into an <c>Image</c> view.</summary>

@@ -1,3 +1,4 @@
+using ML.Generative.Models.VaeGan;
 using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
@@ -21,8 +22,12 @@ public interface IAutoencoderModel
     /// <summary>The deterministic reconstruction (decoding the embedding).</summary>
     Tensor Reconstruct(Tensor images);
 
-    /// <summary>(B, d) → (B, C, H, W).</summary>
-    Tensor Decode(Tensor codes, long seed);
+    /// <summary>(B, d) → (B, C, H, W). A decoder with skip inputs (U-Net) draws them by <paramref name="skipSampling"/>,
+    /// or by its options when null; other models ignore it.</summary>
+    Tensor Decode(Tensor codes, long seed, SkipSampling? skipSampling = null);
+
+    /// <summary>True when decoding needs skip features besides the code (U-Net VAE-GAN).</summary>
+    bool UsesSkips { get; }
 
     /// <summary>Codes to decode into new images: the prior for VAEs and WAEs, bootstrap or uniform for a plain AE.</summary>
     Tensor PriorCodes(int count, long seed);

@@ -1,4 +1,5 @@
 using ML.Generative.Data.Transforms;
+using ML.Generative.Models.VaeGan;
 using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
@@ -37,20 +38,26 @@ public sealed class ImageSampler
 
     /// <summary><paramref name="count"/> images <c>[count, C, H, W]</c> in [0, 1] on the CPU; the same seed gives the same
     /// images. The caller disposes the tensor.</summary>
-    public Tensor Sample(int count, long seed)
+    /// <param name="count">How many images.</param>
+    /// <param name="seed">The same seed gives the same images.</param>
+    /// <param name="skipSampling">U-Net VAE-GAN only: where skip features come from (null: the model's options).</param>
+    public Tensor Sample(int count, long seed, SkipSampling? skipSampling = null)
     {
         using var scope = NewDisposeScope();
-        var images = generator.SampleTensor(count, seed).to(CPU);
+        var images = generator.SampleTensor(count, seed, skipSampling).to(CPU);
         return toUnitRange(images).clamp(0, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>A source of successive batches for <c>ctx.Evaluate.ExtractFeatures(generator, count, …)</c>: call k samples
     /// with a seed derived from (<paramref name="seed"/>, k), so batches differ and a run is reproducible.</summary>
-    public Func<int, Tensor> Batches(long seed)
+    public Func<int, Tensor> Batches(long seed, SkipSampling? skipSampling = null)
     {
         var batch = 0L;
-        return n => Sample(n, BatchSeed(seed, batch++));
+        return n => Sample(n, BatchSeed(seed, batch++), skipSampling);
     }
+
+    /// <summary>True when the model's decoder also takes skip features (U-Net VAE-GAN).</summary>
+    public bool UsesSkips => generator.UsesSkips;
 
     // SplitMix64's finaliser over (seed, batch): nearby seeds and batch numbers give unrelated generator seeds.
     private static long BatchSeed(long seed, long batch)
