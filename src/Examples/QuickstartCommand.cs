@@ -52,7 +52,7 @@ internal static class QuickstartCommand
         var normalize = ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.ZeroToOne);
 
         Console.WriteLine($"Training a VAE (latent 64, BCE + KL) on Fashion-MNIST for {epochs} epoch(s)...");
-        var options = new VaeOptions { Epochs = epochs, Seed = seed, ValidationFraction = 0.05 };
+        var options = new VaeOptions { Epochs = epochs, Seed = seed, ValidationFraction = 0.05, EpochSamples = 16 };
         var pipeline = normalize.Append(new AutoencoderEstimator(options) { Progress = new EpochPrinter() });
         var model = pipeline.Fit(train);
         using var vae = model.LastTransformer;
@@ -75,7 +75,7 @@ internal static class QuickstartCommand
 
         Console.WriteLine($"One-class anomaly detection: a VAE trained on class {anomalyClass} only, scoring the 10,000 test images...");
         var normalRows = ctx.Data.FilterByLabel(train, anomalyClass);
-        var oneClass = normalize.Append(new AutoencoderEstimator(options with { Epochs = 3, ValidationFraction = 0 })).Fit(normalRows);
+        var oneClass = normalize.Append(new AutoencoderEstimator(options with { Epochs = 3, ValidationFraction = 0, EpochSamples = 0 })).Fit(normalRows);
         var anomaly = ctx.Evaluate.Anomaly(oneClass.Transform(ctx.Data.AddIsAnomaly(test, anomalyClass)), "IsAnomaly", AutoencoderTransformer.ErrorColumn);
         oneClass.LastTransformer.Dispose();
 
@@ -91,6 +91,7 @@ internal static class QuickstartCommand
             Subtitle = $"{history.Epochs.Count} epoch(s), {history.ImagesPerSecond:F0} training images/s on {Environment.ProcessorCount} cores",
         }
             .AddLossCurves(history, new LossCurveOptions { Values = LossValues.Both, PixelsPerImage = 784 })
+            .AddEpochSamples(history)
             .AddImage("Samples (64 prior draws)", File.ReadAllBytes(samples))
             .AddImage("Reconstructions (originals above)", File.ReadAllBytes(reconstructions))
             .AddImage("Spherical interpolation between two test images", File.ReadAllBytes(interpolation))

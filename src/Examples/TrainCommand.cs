@@ -74,6 +74,9 @@ internal static class TrainCommand
         };
         if (q.Lr is double rate) options = options with { Optimizer = options.Optimizer with { LearningRate = rate } };
         options = OptionSetter.Apply(options, q.Set);
+        // A report shows samples from a fixed latent batch at every epoch unless --set EpochSamples=… chose otherwise.
+        if (q.Report != null && !q.Set.Any(s => s.StartsWith("EpochSamples=", StringComparison.OrdinalIgnoreCase)))
+            options = options with { EpochSamples = 16 };
         options.Validate();
 
         var ctx = new GenerativeContext(q.Seed);
@@ -169,6 +172,7 @@ internal static class TrainCommand
                 Subtitle = string.Create(CultureInfo.InvariantCulture, $"data {q.Data}; {history.Epochs.Count} epochs, {history.ImagesPerSecond:F0} training images/s"),
             }
                 .AddLossCurves(history, new LossCurveOptions { Values = LossValues.Both, PixelsPerImage = pixels })
+                .AddEpochSamples(history)
                 .AddImage("Samples (64 prior draws)", File.ReadAllBytes(samples))
                 .AddImage("Reconstructions (originals above)", File.ReadAllBytes(reconstructions))
                 .AddOptions("Options", fitted.Options)

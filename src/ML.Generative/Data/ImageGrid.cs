@@ -41,13 +41,20 @@ public static class ImageGrid
     }
 
     /// <summary>Writes a batch <c>[B, C, H, W]</c> of values in [0, 1] as one PNG grid.</summary>
-    public static void Save(torch.Tensor batch, string path, int columns = 8, int padding = 2)
+    public static void Save(torch.Tensor batch, string path, int columns = 8, int padding = 2) =>
+        ImageCodec.SavePng(FromBatch(batch, columns, padding), path);
+
+    /// <summary>A batch <c>[B, C, H, W]</c> of values in [0, 1] as the bytes of one PNG grid.</summary>
+    public static byte[] Png(torch.Tensor batch, int columns = 8, int padding = 2) =>
+        ImageCodec.EncodePng(FromBatch(batch, columns, padding));
+
+    private static ImageData FromBatch(torch.Tensor batch, int columns, int padding)
     {
         if (batch.dim() != 4) throw new ArgumentException($"a batch of images is [B, C, H, W], not [{string.Join(", ", batch.shape)}]");
         var s = batch.shape;
         var values = batch.data<float>();
         var size = (int)(s[1] * s[2] * s[3]);
         var images = Enumerable.Range(0, (int)s[0]).Select(i => FromChw(values.AsSpan(i * size, size), (int)s[1], (int)s[2], (int)s[3])).ToList();
-        ImageCodec.SavePng(Tile(images, columns, padding), path);
+        return Tile(images, columns, padding);
     }
 }

@@ -70,7 +70,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         var parts = AutoencoderFamilies.For(Options).Build(Options, arch, activation);
         parts.Model.Network.to(device);
         var store = Options.CheckpointPath is null ? null : new FileCheckpointStore(Options.CheckpointPath);
-        var history = new TrainingLoop(Options, store).Run(parts.Objective, trainSource, validationSource, Progress, Cancellation);
+        var snapshot = Options.EpochSamples > 0 ? EpochSampleGrid(parts.Model, trainSource.Images, activation, device) : null;
+        var history = new TrainingLoop(Options, store, snapshot).Run(parts.Objective, trainSource, validationSource, Progress, Cancellation);
         // The fitted transformer runs on the CPU, where pipelines read and write rows.
         parts.Model.Network.to(CPU);
         parts.Model.Network.eval();
@@ -78,6 +79,23 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         var sampling = parts.Model.CaptureSamplingState(trainImages);
         return new AutoencoderTransformer(Kind, Options, parts.Model, arch, activation, history, sampling);
     }
+
+    // Samples from the same codes (and seed) at every epoch's end. Models whose sampling needs state from the
+    // training images (a plain AE's cached codes, the U-Net's reference skips) take it from the first 512 of them.
+    private Func<int, byte[]?> EpochSampleGrid(IAutoencoderModel model, Tensor trainImages, OutputActivation activation, Device device) => _ =>
+    {
+        using var scope = NewDisposeScope();
+        model.CaptureSamplingState(trainImages.narrow(0, 0, Math.Min(512, trainImages.shape[0])));
+        var codes = model.PriorCodes(Options.EpochSamples, Options.Seed).to(device);
+        var images = model.Decode(codes, Options.Seed).to(CPU);
+        var display = activation switch
+        {
+            OutputActivation.Sigmoid => images,
+            OutputActivation.Tanh => (images + 1) / 2,
+            _ => (images - images.min()) / (images.max() - images.min() + 1e-12), // unknown range: stretch for display
+        };
+        return ImageGrid.Png(display.clamp(0, 1), columns: Math.Min(8, Options.EpochSamples));
+    };
 
     // A batch source on the training device; the given tensor is consumed.
     private static TensorBatchSource? OnDevice(Tensor? images, Device device)

@@ -71,9 +71,9 @@ internal sealed class VaeModel : IAutoencoderModel
     {
         if (referenceImages is null) throw new InvalidOperationException("this U-Net VAE has no reference images to take skip features from");
         var rng = new Random(unchecked((int)seed));
-        var pick = tensor(Enumerable.Range(0, (int)n).Select(_ => rng.NextInt64(referenceImages.shape[0])).ToArray());
+        var pick = tensor(Enumerable.Range(0, (int)n).Select(_ => rng.NextInt64(referenceImages.shape[0])).ToArray()).to(referenceImages.device);
         var (_, _, skips) = vae.EncodeWithSkips(referenceImages.index_select(0, pick));
-        var noise = Noise(skips.Select(s => s.shape).ToArray(), seed);
+        var noise = Noise(skips.Select(s => s.shape).ToArray(), seed, referenceImages.device);
         return skips.Select((s, i) => s * (1 + noise[i] * skipNoise)).ToArray();
     }
 
@@ -82,15 +82,15 @@ internal sealed class VaeModel : IAutoencoderModel
     {
         if (skipMeans is null || skipStds is null)
             throw new InvalidOperationException("this U-Net VAE has no skip-feature statistics (a model saved before they were recorded); sample with SkipSampling.ReferenceImages");
-        var noise = Noise(skipMeans.Select(m => new[] { n }.Concat(m.shape).ToArray()).ToArray(), seed);
+        var noise = Noise(skipMeans.Select(m => new[] { n }.Concat(m.shape).ToArray()).ToArray(), seed, skipMeans[0].device);
         return skipMeans.Select((m, i) => m.unsqueeze(0) + skipStds[i].unsqueeze(0) * noise[i]).ToArray();
     }
 
     // Standard normal noise of the given shapes from one seeded .NET draw (independent of libtorch's generator).
-    private static Tensor[] Noise(long[][] shapes, long seed)
+    private static Tensor[] Noise(long[][] shapes, long seed, Device device)
     {
         var sizes = shapes.Select(s => s.Aggregate(1L, (a, b) => a * b)).ToArray();
-        var all = LatentSampler.Gaussian((int)sizes.Sum(), 1, seed ^ 0x5EED).flatten();
+        var all = LatentSampler.Gaussian((int)sizes.Sum(), 1, seed ^ 0x5EED).flatten().to(device);
         var offset = 0L;
         return shapes.Select((shape, i) =>
         {

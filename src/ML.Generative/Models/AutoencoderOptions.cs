@@ -51,6 +51,11 @@ public abstract record AutoencoderOptions : TrainerOptions
     /// <summary>The optimizer of the (encoder/decoder) network.</summary>
     public OptimizerOptions Optimizer { get; init; } = new();
 
+    /// <summary>Images to decode at the end of every epoch from one fixed latent batch (seeded by <see cref="TrainerOptions.Seed"/>),
+    /// kept as a PNG grid in the training history (<see cref="EpochRecord.SampleGrid"/>) so a report shows how samples
+    /// evolved; 0 = none.</summary>
+    public int EpochSamples { get; init; }
+
     /// <summary>Device to train on: "cpu", "cuda" or "cuda:N". The fitted transformer runs on the CPU.</summary>
     public string Device { get; init; } = "cpu";
 
@@ -63,6 +68,7 @@ public abstract record AutoencoderOptions : TrainerOptions
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1)");
         if (ReconstructionLoss == ReconstructionLoss.BinaryCrossEntropy && OutputActivation is { } a && a != Networks.OutputActivation.Sigmoid)
             throw new ArgumentException($"ReconstructionLoss BinaryCrossEntropy needs pixels in [0, 1] and a sigmoid output, but OutputActivation is {a}");
+        if (EpochSamples is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(EpochSamples), EpochSamples, "EpochSamples must be in [0, 256]");
         Optimizer.Validate(GetType().Name);
         _ = ML.Generative.Torch.Device.Parse(Device);
     }

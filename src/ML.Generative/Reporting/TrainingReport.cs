@@ -105,6 +105,15 @@ public sealed class TrainingReport
         return Add(title, w.Raw("</div>"));
     }
 
+    /// <summary>The sample grids the history kept at the end of each epoch (<see cref="EpochRecord.SampleGrid"/>), side by
+    /// side and captioned with the epoch; adds nothing when the run kept none.</summary>
+    public TrainingReport AddEpochSamples(TrainingHistory history, string title = "Samples from a fixed latent batch, by epoch")
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var grids = history.Epochs.Where(e => e.SampleGrid is not null).Select(e => ($"after epoch {e.Epoch + 1}", e.SampleGrid!)).ToList();
+        return grids.Count == 0 ? this : AddImages(title, grids);
+    }
+
     /// <summary>A name/value table, e.g. FID and KID, or AUROC per class with the mean.</summary>
     public TrainingReport AddMetrics(string title, IEnumerable<(string Name, double Value)> metrics)
     {

@@ -16,4 +16,9 @@ public sealed class TrainingHistory
 }
 
 /// <summary>One epoch's mean losses by name.</summary>
-public sealed record EpochRecord(int Epoch, IReadOnlyDictionary<string, double> Train, IReadOnlyDictionary<string, double>? Validation);
+public sealed record EpochRecord(int Epoch, IReadOnlyDictionary<string, double> Train, IReadOnlyDictionary<string, double>? Validation)
+{
+    /// <summary>A PNG grid of images the model made at the end of this epoch from the same fixed inputs every
+    /// epoch (e.g. a fixed latent batch), when the model was asked for one; null otherwise.</summary>
+    public byte[]? SampleGrid { get; init; }
+}

@@ -16,9 +16,15 @@ public sealed class TrainingLoop
 {
     private readonly TrainerOptions options;
     private readonly ICheckpointStore? checkpoints;
+    private readonly Func<int, byte[]?>? epochSnapshot;
 
-    public TrainingLoop(TrainerOptions options, ICheckpointStore? checkpoints = null)
+    /// <param name="options">Epochs, batch size, seed, resume.</param>
+    /// <param name="checkpoints">Where epoch checkpoints go (none when null).</param>
+    /// <param name="epochSnapshot">Called at the end of every epoch, with the networks in eval mode and no autograd,
+    /// for a PNG the history keeps as <see cref="EpochRecord.SampleGrid"/> (e.g. samples from a fixed latent batch).</param>
+    public TrainingLoop(TrainerOptions options, ICheckpointStore? checkpoints = null, Func<int, byte[]?>? epochSnapshot = null)
     {
+        this.epochSnapshot = epochSnapshot;
         options.Validate();
         this.options = options;
         this.checkpoints = checkpoints;
@@ -82,7 +88,7 @@ public sealed class TrainingLoop
             }
             trainSeconds += epochClock.Elapsed.TotalSeconds;
             var validationLosses = validation is null ? null : Validate(model, validation, epoch, step, totalSteps);
-            var record = new EpochRecord(epoch, epochLosses.Means(), validationLosses);
+            var record = new EpochRecord(epoch, epochLosses.Means(), validationLosses) { SampleGrid = Snapshot(model, epoch) };
             history.Epochs.Add(record);
             history.Steps = step;
             history.TrainingSeconds = trainSeconds;
@@ -97,6 +103,21 @@ public sealed class TrainingLoop
         }
         model.Network.eval();
         return history;
+    }
+
+    private byte[]? Snapshot(ITrainable model, int epoch)
+    {
+        if (epochSnapshot is null) return null;
+        model.Network.eval();
+        try
+        {
+            using var mode = inference_mode();
+            return epochSnapshot(epoch);
+        }
+        finally
+        {
+            model.Network.train();
+        }
     }
 
     private int EpochSeed(int epoch) => unchecked(options.Seed * 1_000_003 + epoch);

@@ -24,7 +24,8 @@ public class TrainCommandTests
         Assert.True(File.Exists(zip + ".checkpoint"));
         var html = File.ReadAllText(dir.File("report.html"));
         Assert.Contains("<svg", html);
-        Assert.Equal(2 + 1, html.Split("data:image/png;base64,").Length); // samples and reconstructions
+        Assert.Equal(4 + 1, html.Split("data:image/png;base64,").Length); // a sample grid per epoch, samples, reconstructions
+        Assert.Contains("after epoch 2", html);
 
         var inspect = CliRunner.Run(new[] { "inspect", zip, "--json" });
         Assert.True(inspect.ExitCode == 0, inspect.Stderr);

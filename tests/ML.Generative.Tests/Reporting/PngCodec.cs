@@ -16,7 +16,7 @@ public sealed record RgbaImage(int Width, int Height, byte[] Pixels)
 
 /// <summary>
 /// The minimal PNG the report tests need: an RGB writer (filter 0 on every row) for test images, and a reader for
-/// 8-bit RGB/RGBA non-interlaced files with all five row filters (what Chromium writes for screenshots).
+/// 8-bit grey/RGB/RGBA non-interlaced files with all five row filters (what Chromium writes for screenshots).
 /// </summary>
 public static class PngCodec
 {
@@ -80,7 +80,7 @@ public static class PngCodec
                 width = BinaryPrimitives.ReadInt32BigEndian(data);
                 height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
                 if (data[8] != 8 || data[12] != 0) throw new NotSupportedException($"bit depth {data[8]}, interlace {data[12]}");
-                channels = data[9] switch { 2 => 3, 6 => 4, _ => throw new NotSupportedException($"colour type {data[9]}") };
+                channels = data[9] switch { 0 => 1, 2 => 3, 6 => 4, _ => throw new NotSupportedException($"colour type {data[9]}") };
             }
             else if (type == "IDAT") idat.Write(data);
             else if (type == "IEND") break;
@@ -103,9 +103,10 @@ public static class PngCodec
             for (var x = 0; x < width; x++)
             {
                 var o = (y * width + x) * 4;
+                var grey = channels == 1;
                 rgba[o] = current[x * channels];
-                rgba[o + 1] = current[x * channels + 1];
-                rgba[o + 2] = current[x * channels + 2];
+                rgba[o + 1] = current[x * channels + (grey ? 0 : 1)];
+                rgba[o + 2] = current[x * channels + (grey ? 0 : 2)];
                 rgba[o + 3] = channels == 4 ? current[x * channels + 3] : (byte)255;
             }
             (previous, current) = (current, previous);

@@ -31,7 +31,9 @@ public static class SampleReport
             double rec = 240 + 80 * Math.Exp(-0.35 * e), kl = 14 + 6 * (1 - Math.Exp(-0.5 * e));
             var train = new Dictionary<string, double> { ["loss"] = rec + kl, ["reconstruction"] = rec, ["kl"] = kl };
             var validation = new Dictionary<string, double> { ["loss"] = rec + kl + 4, ["reconstruction"] = rec + 3.5, ["kl"] = kl + 0.5 };
-            history.Epochs.Add(new EpochRecord(e, train, validation));
+            // Sample grids kept at three epochs' ends, as AutoencoderOptions.EpochSamples makes them.
+            var grid = e == 1 ? GradientPng(28, 0) : e == 6 ? GradientPng(28, 1) : e == epochs ? GradientPng(28, 2) : null;
+            history.Epochs.Add(new EpochRecord(e, train, validation) { SampleGrid = grid });
         }
         return history;
     }
@@ -80,7 +82,7 @@ public static class SampleReport
         var mean = aurocs.Average(a => a.Value);
         return new TrainingReport(title) { Subtitle = "conv VAE · latent 64 · 12 epochs · cpu", GeneratedAt = null }
             .AddLossCurves(history, new LossCurveOptions { Values = LossValues.Both, PixelsPerImage = 784, Terms = new[] { "loss", "kl" } })
-            .AddImages("Samples from a fixed latent batch", new[] { ("epoch 1", GradientPng(28, 0)), ("epoch 6", GradientPng(28, 1)), ("epoch 12", GradientPng(28, 2)) })
+            .AddEpochSamples(history, "Samples from a fixed latent batch")
             .AddImage("Reconstructions", QuadrantPng(), "originals above, reconstructions below")
             .AddMetrics("Sample quality", new[] { ("FID (1,000 samples)", 41.237), ("KID", 0.01234) })
             .AddRocCurve("ROC curve, class 0 normal", anomaly, "VAE")

@@ -47,7 +47,8 @@ public static class LatentSampler
         else
         {
             if (n == 0) throw new InvalidOperationException("bootstrap sampling needs cached training latents, and there are none");
-            var cache = latents.data<float>();
+            using var onCpu = latents.to(CPU);
+            var cache = onCpu.data<float>();
             for (var row = 0; row < count; row++)
                 for (var j = 0; j < d; j++)
                     values[row * d + j] = cache[rng.NextInt64(n) * d + j];
