@@ -104,6 +104,12 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     /// <see cref="VaeGanOptions.SkipSampling"/> says, or as the <c>skipSampling</c> argument of a call overrides.</summary>
     public bool UsesSkips => model.UsesSkips;
 
+    /// <summary>The embeddings (B, d) of images (B, C, H, W) in the input's normalisation.</summary>
+    internal Tensor Embed(Tensor images) => model.Embed(images);
+
+    /// <summary>The deterministic reconstructions of images (B, C, H, W) in the input's normalisation.</summary>
+    internal Tensor Reconstruct(Tensor images) => model.Reconstruct(images);
+
     /// <summary>New images decoded from prior codes: an <c>Image</c> column [C, H, W] in the training data's
     /// normalisation. The same seed gives the same images.</summary>
     /// <param name="count">How many images.</param>
