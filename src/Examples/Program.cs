@@ -15,4 +15,5 @@ root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(AnomalyCommand.Create());
 root.Subcommands.Add(FidCommand.Create());
+root.Subcommands.Add(ReproduceCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

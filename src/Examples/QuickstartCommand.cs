@@ -55,7 +55,7 @@ internal static class QuickstartCommand
         var options = new VaeOptions { Epochs = epochs, Seed = seed, ValidationFraction = 0.05, EpochSamples = 16 };
         var pipeline = normalize.Append(new AutoencoderEstimator(options) { Progress = new EpochPrinter() });
         var model = pipeline.Fit(train);
-        using var vae = model.LastTransformer;
+        using var vae = model.LastTransformer!;
         var zip = Out("model.zip");
         ctx.Model.Save(model, train.Schema, zip);
         written.Add(("model zip", zip));
@@ -77,7 +77,7 @@ internal static class QuickstartCommand
         var normalRows = ctx.Data.FilterByLabel(train, anomalyClass);
         var oneClass = normalize.Append(new AutoencoderEstimator(options with { Epochs = 3, ValidationFraction = 0, EpochSamples = 0 })).Fit(normalRows);
         var anomaly = ctx.Evaluate.Anomaly(oneClass.Transform(ctx.Data.AddIsAnomaly(test, anomalyClass)), "IsAnomaly", AutoencoderTransformer.ErrorColumn);
-        oneClass.LastTransformer.Dispose();
+        oneClass.LastTransformer!.Dispose();
 
         Console.WriteLine($"FID of {fidImages} samples against {fidImages} held-out test images (in-project Fashion-MNIST feature network)...");
         using var features = FidFeatures.FashionMnist();
@@ -122,17 +122,5 @@ internal static class QuickstartCommand
     {
         [VectorType(1, 28, 28)] public float[] Pixels { get; set; } = null!;
         [VectorType(1, 28, 28)] public float[] Reconstruction { get; set; } = null!;
-    }
-
-    /// <summary>One line per epoch (the CLI's live progress bar is for interactive runs).</summary>
-    private sealed class EpochPrinter : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress p)
-        {
-            if (!p.EndOfEpoch) return;
-            var validation = p.ValidationLosses is { } v ? string.Create(CultureInfo.InvariantCulture, $", validation {v["loss"]:F2}") : "";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  epoch {p.Epoch + 1}/{p.Epochs}: loss {p.Losses["loss"]:F2}{validation}  ({p.ImagesPerSecond:F0} images/s, {p.Elapsed.TotalSeconds:F0} s)"));
-        }
     }
 }

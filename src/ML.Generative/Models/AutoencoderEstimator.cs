@@ -30,6 +30,11 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
     /// <summary>Receives a report after every training step and at the end of each epoch.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Rows to compute the per-epoch validation losses on instead of holding out
+    /// <see cref="AutoencoderOptions.ValidationFraction"/> of the training rows — e.g. a test split, for train/test
+    /// curves. They must already be in this estimator's input form (passed through the stages before it).</summary>
+    public IDataView? ValidationSet { get; init; }
+
     /// <summary>Stops training between steps (the last epoch checkpoint is kept).</summary>
     public CancellationToken Cancellation { get; init; }
 
@@ -62,7 +67,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         var activation = Options.OutputActivation ?? ActivationFor(all);
         if (Options.ReconstructionLoss == Losses.ReconstructionLoss.BinaryCrossEntropy && activation != OutputActivation.Sigmoid)
             throw new ArgumentException($"ReconstructionLoss BinaryCrossEntropy needs pixels in [0, 1]; column '{Options.InputColumn}' holds values outside it (normalise with PixelRange.ZeroToOne, or use MeanSquaredError)");
-        var (train, validation) = Split(all, Options.ValidationFraction, Options.Seed);
+        var (train, validation) = ValidationSet is null ? Split(all, Options.ValidationFraction, Options.Seed) : (all.alias().DetachFromDisposeScope(), ValidationImages(c, h));
         using var trainSource = OnDevice(train, device)!;
         using var validationSource = OnDevice(validation, device);
 
@@ -96,6 +101,16 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         };
         return ImageGrid.Png(display.clamp(0, 1), columns: Math.Min(8, Options.EpochSamples));
     };
+
+    private Tensor ValidationImages(int c, int h)
+    {
+        if (Options.ValidationFraction > 0)
+            throw new ArgumentException($"give either ValidationSet or ValidationFraction ({Options.ValidationFraction}), not both");
+        var (vc, vh, _) = ImageShape(ValidationSet!.Schema, Options.InputColumn);
+        if (vc != c || vh != h)
+            throw new SchemaMismatchException(Options.InputColumn, $"[{c}, {h}, {h}] in the validation set (the training images' shape)", $"[{vc}, {vh}, {vh}]");
+        return ReadImages(ValidationSet, Options.InputColumn);
+    }
 
     // A batch source on the training device; the given tensor is consumed.
     private static TensorBatchSource? OnDevice(Tensor? images, Device device)

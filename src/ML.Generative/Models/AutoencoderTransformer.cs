@@ -132,6 +132,16 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
         return model.Decode(codes, seed, skipSampling).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Decodes codes (n, <see cref="LatentSize"/>) into images (n, C, H, W) in the training data's
+    /// normalisation (the caller disposes the tensor); <paramref name="seed"/> only matters for a U-Net's skips.</summary>
+    public Tensor DecodeTensor(Tensor codes, long seed = 0)
+    {
+        if (codes.Dimensions != 2 || codes.shape[1] != LatentSize)
+            throw new ArgumentException($"codes must be (n, {LatentSize}), got ({string.Join(", ", codes.shape)})", nameof(codes));
+        using var mode = inference_mode();
+        return model.Decode(codes.to(ScalarType.Float32), seed);
+    }
+
     /// <summary>Decodes latent codes (each of <see cref="LatentSize"/> values) into an <c>Image</c> view.</summary>
     public IDataView Decode(IReadOnlyList<float[]> latents, long seed = 0)
     {
