@@ -29,18 +29,20 @@ internal static class ConvVaeReproduction
         var fashionEpochs = new Option<int>("--epochs") { Description = "epochs on Fashion-MNIST's 60,000 training images", DefaultValueFactory = _ => 3 };
         var mnistEpochs = new Option<int>("--mnist-epochs") { Description = "epochs on MNIST's 8,000 training images (the first 8,000 of its test set; the last 2,000 are the test split)", DefaultValueFactory = _ => 10 };
         var maxTrain = new Option<int?>("--max-train") { Description = "train on at most this many images per data set (quick runs)" };
+        var maxTest = new Option<int?>("--max-test") { Description = "evaluate on at most this many test images (quick runs)" };
         var fidImages = new Option<int>("--fid-images") { Description = "samples and test images compared by FID", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var command = new Command("conv-vae", "reproduction 1: the conv VAE on MNIST and Fashion-MNIST, and the plain AE's bootstrap and uniform sampling")
         {
-            output, fashionEpochs, mnistEpochs, maxTrain, fidImages, seed,
+            output, fashionEpochs, mnistEpochs, maxTrain, maxTest, fidImages, seed,
         };
-        command.SetAction(r => Run(r.GetValue(output)!, r.GetValue(fashionEpochs), r.GetValue(mnistEpochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(seed)));
+        command.SetAction(r => Run(r.GetValue(output)!, r.GetValue(fashionEpochs), r.GetValue(mnistEpochs), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(fidImages), r.GetValue(seed)));
         return command;
     }
 
-    private static int Run(string folder, int fashionEpochs, int mnistEpochs, int? maxTrain, int fidImages, int seed)
+    private static int Run(string folder, int fashionEpochs, int mnistEpochs, int? maxTrain, int? maxTest, int fidImages, int seed)
     {
+        if (maxTest is < 2) throw new ArgumentException("--max-test must be at least 2");
         if (fashionEpochs < 1 || mnistEpochs < 1) throw new ArgumentException("--epochs and --mnist-epochs must be at least 1");
         if (maxTrain is < 2) throw new ArgumentException("--max-train must be at least 2");
         if (fidImages < 2) throw new ArgumentException("--fid-images must be at least 2");
@@ -58,7 +60,9 @@ internal static class ConvVaeReproduction
         {
             var train = ctx.Data.LoadDataset(name, DatasetSplit.Train);
             if (maxTrain is int m) train = ctx.Data.TakeRows(train, m);
-            var test = normalize.Fit(train).Transform(ctx.Data.LoadDataset(name, DatasetSplit.Test));
+            var testRows = ctx.Data.LoadDataset(name, DatasetSplit.Test);
+            if (maxTest is int n) testRows = ctx.Data.TakeRows(testRows, n);
+            var test = normalize.Fit(train).Transform(testRows);
             var real = ctx.Evaluate.ExtractFeatures(test, features, "Pixels", maxImages: fidImages);
             double Fid(Func<int, Tensor> generator) => ctx.Evaluate.Fid(real, ctx.Evaluate.ExtractFeatures(generator, fidImages, features)).Value;
 

@@ -15,7 +15,7 @@ public class ReproduceCommandTests
     public void ConvVae_WritesGridsReportAndTable_ForBothDataSets()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(new[] { "reproduce", "conv-vae", "--epochs", "1", "--mnist-epochs", "1", "--max-train", "128", "--fid-images", "100", "--out", dir.Path }, timeoutSeconds: 600);
+        var r = CliRunner.Run(new[] { "reproduce", "conv-vae", "--epochs", "1", "--mnist-epochs", "1", "--max-train", "128", "--max-test", "100", "--fid-images", "100", "--out", dir.Path }, timeoutSeconds: 600);
         Assert.True(r.ExitCode == 0, r.Stderr);
         foreach (var data in new[] { "mnist", "fashion-mnist" })
             foreach (var file in new[] { "vae-samples", "vae-reconstructions", "ae-bootstrap-samples", "ae-uniform-samples" })
