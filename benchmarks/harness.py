@@ -34,27 +34,27 @@ def run(cmd, env=None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ours(case):
+def ours(case, kind="train"):
     exe = os.environ.get("MLGEN_BENCH_EXE")
-    cmd = ([exe] if exe else ["dotnet", BENCH]) + ["train", case, str(steps), str(warmup)] + ([device] if gpu else [])
+    cmd = ([exe] if exe else ["dotnet", BENCH]) + [kind, case, str(steps), str(warmup)] + ([device] if gpu else [])
     return run(cmd, {"MLGEN_QUIET": "1"})
 
 
-def pytorch(case, best, channels_last=False):
+def pytorch(case, best, channels_last=False, kind="train"):
     env = {"OPENBLAS_NUM_THREADS": "1", "OPENBLAS_CORETYPE": "SkylakeX"} if best else {}
     cmd = [PYTHON, "train_step.py", case, "--steps", str(steps), "--warmup", str(warmup), "--threads", "2", "--device", device]
-    return run(cmd + (["--channels-last"] if channels_last else []), env)
+    return run(cmd + (["--channels-last"] if channels_last else []) + (["--sample"] if kind == "sample" else []), env)
 
 
-results = []
-for case in cases:
-    flops = run([PYTHON, "train_step.py", case, "--flops"])["flops_per_step"]
+def measure(case, kind):
+    """Alternates ours and PyTorch (default, best, best channels-last) in rounds; one result object."""
+    flops = run([PYTHON, "train_step.py", case, "--flops"])["flops_per_step"] if kind == "train" else None
     samples = {"ours": [], "default": [], "best": [], "best_cl": []}
     rss = {"ours": 0, "default": 0, "best": 0}
     gpu_mb = {"ours": 0, "default": 0}
-    sides = [("ours", lambda: ours(case)), ("default", lambda: pytorch(case, False))]
+    sides = [("ours", lambda: ours(case, kind)), ("default", lambda: pytorch(case, False, kind=kind))]
     if not gpu:
-        sides += [("best", lambda: pytorch(case, True)), ("best_cl", lambda: pytorch(case, True, True))]
+        sides += [("best", lambda: pytorch(case, True, kind=kind)), ("best_cl", lambda: pytorch(case, True, True, kind=kind))]
     for r in range(rounds):
         for side, fn in sides:
             o = fn()
@@ -70,18 +70,64 @@ for case in cases:
     med = {k: statistics.median(v) for k, v in samples.items()}
     best_key = "best" if med["best"] <= med["best_cl"] else "best_cl"
     img_s = {k: batch * 1000 / med[k] for k in med}
-    results.append({
-        "case": case, "kind": "train", "batch": batch,
+    return {
+        "case": case, "kind": kind, "batch": batch,
         "ours_ms": [min(samples["ours"]), med["ours"], max(samples["ours"])],
         "pytorch_default_ms": [min(samples["default"]), med["default"], max(samples["default"])],
         "pytorch_best_ms": [min(samples[best_key]), med[best_key], max(samples[best_key])],
         "pytorch_best_memory_format": "channels_last" if best_key == "best_cl" else "contiguous",
         "ours_img_s": img_s["ours"], "pytorch_default_img_s": img_s["default"], "pytorch_best_img_s": img_s[best_key],
         "ratio_vs_default": img_s["ours"] / img_s["default"], "ratio_vs_best": img_s["ours"] / img_s[best_key],
-        "ours_gflop_s": flops / med["ours"] / 1e6, "flops_per_step": flops,
+        "ours_gflop_s": flops / med["ours"] / 1e6 if flops else None, "flops_per_step": flops,
         "ours_peak_rss_mb": rss["ours"], "pytorch_peak_rss_mb": max(rss["default"], rss["best"]),
         **({"device": device, "ours_cuda_peak_mb": gpu_mb["ours"], "pytorch_cuda_peak_mb": gpu_mb["default"]} if gpu else {}),
-    })
+    }
+
+
+def fid_inception():
+    """FID feature extraction (Inception-v3, 299x299, batch 50): benchmarks/FidBench, ours against PyTorch eager in
+    the same run. PyTorch's 'best' configuration is not run for this case."""
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "benchmarks", "FidBench"), "-c", "Release", "-v", "q", "-nologo"], check=True, capture_output=True)
+    dll = os.path.join(ROOT, "benchmarks", "FidBench", "bin", "Release", "net10.0", "FidBench.dll")
+    o = run(["dotnet", dll, "50", "1" if quick else "3"], {"MLGEN_QUIET": "1"})
+    med = {k: statistics.median(x["images_per_s"] for x in v) for k, v in o["samples"].items()}
+    return {"case": "inception299", "kind": "fid", "batch": 50, "ours_img_s": med["ours"], "pytorch_default_img_s": med["pytorch"],
+            "pytorch_best_img_s": None, "ratio_vs_default": med["ours"] / med["pytorch"], "ratio_vs_best": None,
+            "ours_peak_rss_mb": None, "pytorch_peak_rss_mb": None}
+
+
+def loading():
+    """Decoded images/s into batches of 64 (IDX: Fashion-MNIST's 60,000; PNG: a generated folder), background
+    decoding on both sides: benchmarks/loading, which alternates ours and a PyTorch DataLoader."""
+    path = os.path.join(ROOT, "benchmarks", "results", "loading.json")
+    subprocess.run([os.path.join(ROOT, "benchmarks", "loading"), "1" if quick else "3", "2000" if quick else "10000"],
+                   check=True, capture_output=True, env={**os.environ, "LOADING_JSON": path})
+    with open(path) as f:
+        r = json.load(f)
+    return [{"case": data, "kind": "load", "batch": 64, "ours_img_s": r["ours"][f"{data}_prefetch2"], "pytorch_default_img_s": r["theirs"][f"{data}_workers1"],
+             "pytorch_best_img_s": None, "ratio_vs_default": r["ours"][f"{data}_prefetch2"] / r["theirs"][f"{data}_workers1"], "ratio_vs_best": None,
+             "ours_peak_rss_mb": None, "pytorch_peak_rss_mb": None} for data in ("idx", "png")]
+
+
+def rss_over_steps(case, total):
+    """Ours only: resident memory every 100 steps over a long run (--rss-steps N), to show it stays flat."""
+    exe = os.environ.get("MLGEN_BENCH_EXE")
+    cmd = ([exe] if exe else ["dotnet", BENCH]) + ["train", case, str(total), "0"]
+    o = run(cmd, {"MLGEN_QUIET": "1", "MLGEN_BENCH_RSS_EVERY": "100"})
+    return {"case": case, "steps": total, "every": 100, "rss_mb": o["rss_mb"]}
+
+
+SAMPLE_CASES = ["vae28", "vae32", "wae64"]
+rss_steps = int(argv[argv.index("--rss-steps") + 1]) if "--rss-steps" in argv else 0
+if rss_steps:
+    args = [a for a in args if a != str(rss_steps)]
+    cases = args or CASES
+results = [measure(case, "train") for case in cases]
+# Sampling, FID and loading join a run of the default case list (not one naming its cases).
+if not args and not gpu:
+    results += [measure(case, "sample") for case in SAMPLE_CASES]
+    results.append(fid_inception())
+    results += loading()
 
 machine = {"date": datetime.date.today().isoformat(), "cpu": platform.processor() or platform.machine(),
            "cores": os.cpu_count(), "torch_threads": 2, "quick": quick, "steps": steps, "warmup": warmup, "rounds": rounds,
@@ -89,9 +135,12 @@ machine = {"date": datetime.date.today().isoformat(), "cpu": platform.processor(
 if gpu:
     import torch
     machine.update(gpu=torch.cuda.get_device_name(0), pytorch=torch.__version__, cuda=torch.version.cuda)
+memory = [rss_over_steps(c, rss_steps) for c in (args or ["vae28"])] if rss_steps else []
 os.makedirs(os.path.join(ROOT, "benchmarks", "results"), exist_ok=True)
 with open(os.path.join(ROOT, "benchmarks", "results", "gpu-latest.json" if gpu else "latest.json"), "w") as f:
-    json.dump({"machine": machine, "cases": results}, f, indent=2)
+    json.dump({"machine": machine, "cases": results, **({"rss_over_steps": memory} if memory else {})}, f, indent=2)
+for m in memory:
+    print(f"{m['case']}: RSS every {m['every']} steps over {m['steps']}: " + ", ".join(f"{v:.0f}" for v in m["rss_mb"]) + " MB")
 
 if gpu:
     print(f"device: {machine['gpu']}, PyTorch {machine['pytorch']} (CUDA {machine['cuda']}) eager; {steps} steps x {rounds} rounds after {warmup} warm-up")
@@ -102,8 +151,12 @@ if gpu:
               f"{r['ours_cuda_peak_mb']:>9.0f}/{r['pytorch_cuda_peak_mb']:.0f}")
     raise SystemExit(0)
 print(f"machine: {machine['cpu']}, {machine['cores']} cores, 2 torch threads on every side; {steps} steps x {rounds} rounds after {warmup} warm-up")
-print(f"{'case':<14}{'ours ms':>10}{'pt def ms':>11}{'pt best ms':>12}{'ours img/s':>12}{'vs default':>12}{'vs best':>9}{'GFLOP/s':>9}{'RSS ours/pt MB':>17}")
+def f(value, spec):
+    return format(value, spec) if value is not None else format("-", spec[:spec.index(".")] if "." in spec else spec)
+
+
+print(f"{'case':<14}{'kind':<8}{'ours img/s':>12}{'pt def img/s':>14}{'pt best img/s':>15}{'vs default':>12}{'vs best':>9}{'GFLOP/s':>9}{'RSS ours/pt MB':>17}")
 for r in results:
-    print(f"{r['case']:<14}{r['ours_ms'][1]:>10.0f}{r['pytorch_default_ms'][1]:>11.0f}{r['pytorch_best_ms'][1]:>12.0f}"
-          f"{r['ours_img_s']:>12.1f}{r['ratio_vs_default']:>12.2f}{r['ratio_vs_best']:>9.2f}{r['ours_gflop_s']:>9.1f}"
-          f"{r['ours_peak_rss_mb']:>9.0f}/{r['pytorch_peak_rss_mb']:.0f}")
+    rss_text = f"{r['ours_peak_rss_mb']:.0f}/{r['pytorch_peak_rss_mb']:.0f}" if r["ours_peak_rss_mb"] else "-"
+    print(f"{r['case']:<14}{r['kind']:<8}{r['ours_img_s']:>12.1f}{r['pytorch_default_img_s']:>14.1f}{f(r['pytorch_best_img_s'], '>15.1f')}"
+          f"{r['ratio_vs_default']:>12.2f}{f(r['ratio_vs_best'], '>9.2f')}{f(r.get('ours_gflop_s'), '>9.1f')}{rss_text:>17}")

@@ -162,6 +162,7 @@ class Case:
     def __init__(self, name, channels, size, batch, latent):
         self.name, self.channels, self.size, self.batch, self.latent = name, channels, size, batch, latent
         self.players = []  # (optimizer, loss function)
+        self.decode = None  # the generator for sampling: prior codes -> images
 
     def step(self, x):
         for opt, loss_fn in self.players:
@@ -180,6 +181,7 @@ def build(name):
             mu, logvar, z, recon = vae(x)
             return recon_per_image(recon, x, "bce").mean() + kl_per_image(mu, logvar).mean()
         case.network = vae
+        case.decode = vae.decoder
         case.players = [(torch.optim.Adam(vae.parameters(), 1e-3), loss)]
         return case
     if name in ("vaegan32", "unetvaegan32"):
@@ -212,6 +214,7 @@ def build(name):
             code, recon = ae(x)
             return recon_per_image(recon, x, "mse").mean() + 10.0 * mmd_imq(code, torch.randn_like(code))
         case.network = ae
+        case.decode = ae.decoder
         case.players = [(torch.optim.Adam(ae.parameters(), 1e-3), loss)]
         return case
     raise ValueError(f"unknown case {name}")

@@ -18,6 +18,7 @@ p.add_argument("--channels-last", action="store_true")
 p.add_argument("--device", default="cpu", help="cpu or cuda (CUDA eager; each step ends with a synchronize)")
 p.add_argument("--flops", action="store_true", help="count the multiply-add FLOPs of one step instead of timing")
 p.add_argument("--profile", help="write the measured steps' operators to this Chrome trace file")
+p.add_argument("--sample", action="store_true", help="time batches of 256 images decoded from prior codes in inference mode instead")
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -31,6 +32,22 @@ sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 if a.channels_last:
     case.network = case.network.to(memory_format=torch.channels_last)
     x = x.contiguous(memory_format=torch.channels_last)
+
+if a.sample:
+    SAMPLE_BATCH = 256
+    case.network.eval()
+    times = []
+    for i in range(a.warmup + a.steps):
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            case.decode(torch.randn(SAMPLE_BATCH, case.latent, device=device))
+        sync()
+        if i >= a.warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    print(json.dumps({"side": "pytorch", "case": a.case, "batch": SAMPLE_BATCH, "ms": times,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "threads": torch.get_num_threads(), "device": a.device}))
+    raise SystemExit(0)
 
 if a.flops:
     # 2 FLOPs per multiply-add; a layer run with gradients enabled also costs its backward (about 2x forward).
