@@ -82,7 +82,7 @@ internal static class QuickstartCommand
         Console.WriteLine($"FID of {fidImages} samples against {fidImages} held-out test images (in-project Fashion-MNIST feature network)...");
         using var features = FidFeatures.FashionMnist();
         var real = normalize.Fit(test).Transform(ctx.Data.TakeRows(test, fidImages));
-        var fid = ctx.Evaluate.Fid(real, ImageSampler.FromModel(model).Batches(seed), fidImages, features, new FidOptions { ImageColumn = "Pixels" });
+        var fid = ctx.Evaluate.Fid(real, ImageSampler.FromModel(model).Batches(seed), fidImages, features, new FidOptions { ImageColumn = "Pixels", Kid = true });
 
         var report = Out("report.html");
         var history = vae.History;
@@ -95,7 +95,11 @@ internal static class QuickstartCommand
             .AddImage("Samples (64 prior draws)", File.ReadAllBytes(samples))
             .AddImage("Reconstructions (originals above)", File.ReadAllBytes(reconstructions))
             .AddImage("Spherical interpolation between two test images", File.ReadAllBytes(interpolation))
-            .AddMetrics("Scores", new[] { ("FID (Fashion-MNIST features)", fid.Value), ($"AUROC, normal class {anomalyClass}", anomaly.Auroc), ("AUPR", anomaly.Aupr), ("F1-max", anomaly.F1Max) })
+            .AddMetrics("Scores", new[]
+            {
+                ("FID (Fashion-MNIST features)", fid.Value), ("KID (Fashion-MNIST features)", fid.Kid!.Mean),
+                ($"AUROC, normal class {anomalyClass}", anomaly.Auroc), ("AUPR", anomaly.Aupr), ("F1-max", anomaly.F1Max),
+            })
             .AddRocCurve($"ROC: class {anomalyClass} normal, the other nine anomalous", anomaly, "VAE")
             .AddOptions("Options", options)
             .AddTiming(history)
@@ -105,7 +109,7 @@ internal static class QuickstartCommand
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation loss per pixel: {history.Epochs[^1].Validation?["reconstruction_per_pixel"]:F4}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one-class AUROC (normal class {anomalyClass}): {anomaly.Auroc:F4}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FID ({fid.FeatureNetwork.Name}, {fid.GeneratedCount} vs {fid.RealCount} images): {fid.Value:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FID ({fid.FeatureNetwork.Name}, {fid.GeneratedCount} vs {fid.RealCount} images): {fid.Value:F2}; KID {fid.Kid!.Mean:F4} ± {fid.Kid.StandardDeviation:F4}"));
         foreach (var (what, path) in written) Console.WriteLine($"{what}: {path}");
         Console.WriteLine($"done in {clock.Elapsed.TotalMinutes:F1} min");
         return 0;

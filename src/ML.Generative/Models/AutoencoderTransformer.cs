@@ -188,7 +188,8 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     public void Save(ModelSaveContext context)
     {
         context.SetKind(Kind);
-        context.SetOptions((object)Options);
+        // Where this run kept its checkpoints says nothing about the model, and would leak a local path into the zip.
+        context.SetOptions((object)(Options with { CheckpointPath = null, Resume = false }));
         var meta = new SavedModel(activation, History);
         context.AddEntry("model.json", JsonSerializer.SerializeToUtf8Bytes(meta));
         context.AddTensors("weights", model.Network.state_dict());

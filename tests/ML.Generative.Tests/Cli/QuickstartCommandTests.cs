@@ -26,7 +26,8 @@ public class QuickstartCommandTests
             Assert.True(Value(r.Stdout, "FID (") >= 0);
             var html = File.ReadAllText(Path.Combine(dir, "report.html"));
             Assert.Contains("<svg", html);
-            Assert.Equal(3 + 1, html.Split("data:image/png;base64,").Length); // the three grids
+            Assert.Equal(4 + 1, html.Split("data:image/png;base64,").Length); // the epoch's sample grid and the three grids
+            Assert.Contains("KID (Fashion-MNIST features)", html);
 
             // A fresh process loads the zip; one seed gives the same images, another seed different ones.
             string Sample(string seed, string file)

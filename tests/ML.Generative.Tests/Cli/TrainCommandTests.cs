@@ -33,6 +33,7 @@ public class TrainCommandTests
         Assert.Equal(3.0, vae["beta"]!.GetValue<double>());
         Assert.Equal(0.002, vae["optimizer"]!["learningRate"]!.GetValue<double>());
         Assert.Equal(8, vae["latentSize"]!.GetValue<int>());
+        Assert.Null(vae["checkpointPath"]);   // the run's checkpoint location is not part of the model
     }
 
     [Fact]
