@@ -122,12 +122,16 @@ rss_steps = int(argv[argv.index("--rss-steps") + 1]) if "--rss-steps" in argv el
 if rss_steps:
     args = [a for a in args if a != str(rss_steps)]
     cases = args or CASES
-results = [measure(case, "train") for case in cases]
+# --kinds train,sample,fid,load runs only those kinds and replaces just their entries in latest.json.
+kinds = argv[argv.index("--kinds") + 1].split(",") if "--kinds" in argv else ["train", "sample", "fid", "load"]
+args = [a for a in args if "--kinds" not in argv or a != argv[argv.index("--kinds") + 1]]
+cases = args or CASES
+results = [measure(case, "train") for case in cases] if "train" in kinds else []
 # Sampling, FID and loading join a run of the default case list (not one naming its cases).
 if not args and not gpu:
-    results += [measure(case, "sample") for case in SAMPLE_CASES]
-    results.append(fid_inception())
-    results += loading()
+    results += [measure(case, "sample") for case in SAMPLE_CASES] if "sample" in kinds else []
+    results += [fid_inception()] if "fid" in kinds else []
+    results += loading() if "load" in kinds else []
 
 machine = {"date": datetime.date.today().isoformat(), "cpu": platform.processor() or platform.machine(),
            "cores": os.cpu_count(), "torch_threads": 2, "quick": quick, "steps": steps, "warmup": warmup, "rounds": rounds,
@@ -137,8 +141,17 @@ if gpu:
     machine.update(gpu=torch.cuda.get_device_name(0), pytorch=torch.__version__, cuda=torch.version.cuda)
 memory = [rss_over_steps(c, rss_steps) for c in (args or ["vae28"])] if rss_steps else []
 os.makedirs(os.path.join(ROOT, "benchmarks", "results"), exist_ok=True)
-with open(os.path.join(ROOT, "benchmarks", "results", "gpu-latest.json" if gpu else "latest.json"), "w") as f:
-    json.dump({"machine": machine, "cases": results, **({"rss_over_steps": memory} if memory else {})}, f, indent=2)
+latest = os.path.join(ROOT, "benchmarks", "results", "gpu-latest.json" if gpu else "latest.json")
+kept = []
+if "--kinds" in argv and os.path.exists(latest):
+    with open(latest) as f:
+        previous = json.load(f)
+    kept = [dict(c, date=c.get("date", previous["machine"]["date"])) for c in previous["cases"] if c["kind"] not in kinds]
+    memory = memory or previous.get("rss_over_steps", [])
+for r in results:
+    r["date"] = machine["date"]
+with open(latest, "w") as f:
+    json.dump({"machine": machine, "cases": kept + results, **({"rss_over_steps": memory} if memory else {})}, f, indent=2)
 for m in memory:
     print(f"{m['case']}: RSS every {m['every']} steps over {m['steps']}: " + ", ".join(f"{v:.0f}" for v in m["rss_mb"]) + " MB")
 
