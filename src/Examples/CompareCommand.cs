@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using ML.Generative.Data;
 using ML.Generative.Data.Transforms;
+using ML.Generative.Evaluation;
 using ML.Generative.Fid;
 using ML.Generative.Models;
 using ML.Generative.Models.Autoencoder;
@@ -67,6 +68,11 @@ internal static class CompareCommand
         var real = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels");
         var real100 = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels", maxImages: 100);
         var testScoring = ctx.Data.TakeRows(test, 2000);
+        // Memorisation check: each sample's per-pixel MSE to its nearest training image, beside real test images' own.
+        using var trainImages = AutoencoderEstimator.ReadImages(normalize.Fit(train).Transform(train), "Pixels");
+        using var testImages = AutoencoderEstimator.ReadImages(ctx.Data.TakeRows(realView, NearestCount), "Pixels");
+        var testNearest = Median(NearestNeighbours.MinMeanSquaredError(testImages, trainImages));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"real test images: median MSE to the nearest training image {testNearest:F4}"));
 
         var rows = new List<string[]>();
         foreach (var (name, o) in options)
@@ -87,22 +93,24 @@ internal static class CompareCommand
                 var fidAll = ctx.Evaluate.Fid(real, ctx.Evaluate.ExtractFeatures(sampler.Batches(seed, mode), fidImages, features)).Value;
                 var fid100 = ctx.Evaluate.Fid(real100, ctx.Evaluate.ExtractFeatures(sampler.Batches(seed, mode), 100, features)).Value;
                 var label = mode switch { SkipSampling.ReferenceImages => $"{name} (skips: reference images)", SkipSampling.SkipStatistics => $"{name} (skips: statistics)", _ => name };
+                double nearest;
+                using (var samples = sampler.Sample(NearestCount, seed, mode)) nearest = Median(NearestNeighbours.MinMeanSquaredError(samples, trainImages));
                 rows.Add(new[]
                 {
                     label, o.ReconstructionLoss.ToString(), F(validation, "F4"), F(mse, "F4"), F(history.ImagesPerSecond, "F0"),
-                    F(fid100, "F1"), F(fidAll, "F1"), F(clock.Elapsed.TotalMinutes, "F1"),
+                    F(fid100, "F1"), F(fidAll, "F1"), F(nearest, "F4"), F(clock.Elapsed.TotalMinutes, "F1"),
                 });
                 Console.WriteLine($"  {string.Join(" | ", rows[^1])}");
             }
         }
-        var header = new[] { "model", "loss", "val. loss/pixel", "test MSE/pixel", "train img/s", "FID 100", $"FID {fidImages}", "minutes" };
+        var header = new[] { "model", "loss", "val. loss/pixel", "test MSE/pixel", "train img/s", "FID 100", $"FID {fidImages}", "nearest-train MSE", "minutes" };
         var table = new StringBuilder();
         table.AppendLine($"| {string.Join(" | ", header)} |");
         table.AppendLine($"|{string.Concat(header.Select(_ => "---|"))}");
         foreach (var row in rows) table.AppendLine($"| {string.Join(" | ", row)} |");
         table.AppendLine();
         table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Fashion-MNIST, {(maxTrain is int t ? $"first {t}" : "all 60,000")} training images, {epochs} epoch(s) each, latent {latent}, seed {seed}; FID with the in-project Fashion-MNIST feature network against the first test images; {Environment.ProcessorCount} cores."));
+            $"Fashion-MNIST, {(maxTrain is int t ? $"first {t}" : "all 60,000")} training images, {epochs} epoch(s) each, latent {latent}, seed {seed}; FID with the in-project Fashion-MNIST feature network against the first test images; nearest-train MSE: median over {NearestCount} samples of the per-pixel MSE to the nearest training image (real test images: {testNearest:F4}; far below that means copying); {Environment.ProcessorCount} cores."));
         Console.WriteLine();
         Console.Write(table);
         if (output != null)
@@ -112,6 +120,14 @@ internal static class CompareCommand
             Console.WriteLine($"table: {Path.GetFullPath(output)}");
         }
         return 0;
+    }
+
+    private const int NearestCount = 256;
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string F(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);

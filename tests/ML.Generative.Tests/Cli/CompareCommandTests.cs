@@ -15,8 +15,9 @@ public class CompareCommandTests
         foreach (var row in rows)
         {
             var cells = row.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).ToArray();
-            // model, loss, validation loss/pixel, test MSE/pixel, images/s, FID 100, FID N, minutes: all numbers after the loss.
-            Assert.Equal(8, cells.Length);
+            // model, loss, validation loss/pixel, test MSE/pixel, images/s, FID 100, FID N, nearest-train MSE, minutes:
+            // all numbers after the loss.
+            Assert.Equal(9, cells.Length);
             foreach (var number in cells.Skip(2))
                 Assert.True(double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0, $"'{number}' in {row}");
         }
