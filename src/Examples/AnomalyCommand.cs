@@ -84,8 +84,9 @@ internal static class AnomalyCommand
             var labels = ctx.Data.CreateEnumerable<AnomalyLabel>(labelled, ignoreMissingColumns: true).Select(r => r.IsAnomaly).ToList();
             var scores = scorer.ScoreAll(labelled);
             if (!scores.ContainsKey(used)) throw new ArgumentException($"--score {used} does not apply to this model's pixel range");
-            var testAurocs = scores.ToDictionary(kv => kv.Key, kv => AnomalyMetrics.Compute(kv.Value, labels).Auroc);
-            var metrics = AnomalyMetrics.Compute(scores[used], labels);
+            var testMetrics = scores.ToDictionary(kv => kv.Key, kv => AnomalyMetrics.Compute(kv.Value, labels));
+            var testAurocs = testMetrics.ToDictionary(kv => kv.Key, kv => kv.Value.Auroc);
+            var metrics = testMetrics[used];
             results.Add(($"class {normal}", metrics.Auroc));
             perScore.Add((normal, used, scorer.ValidationAurocs, testAurocs));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -73,10 +73,9 @@ internal static class TrainCommand
             ValidationFraction = q.Validation, CheckpointPath = checkpoint, Resume = q.Resume,
         };
         if (q.Lr is double rate) options = options with { Optimizer = options.Optimizer with { LearningRate = rate } };
+        // A report shows samples from a fixed latent batch at every epoch (--set EpochSamples=… still decides).
+        if (q.Report != null) options = options with { EpochSamples = 16 };
         options = OptionSetter.Apply(options, q.Set);
-        // A report shows samples from a fixed latent batch at every epoch unless --set EpochSamples=… chose otherwise.
-        if (q.Report != null && !q.Set.Any(s => s.StartsWith("EpochSamples=", StringComparison.OrdinalIgnoreCase)))
-            options = options with { EpochSamples = 16 };
         options.Validate();
 
         var ctx = new GenerativeContext(q.Seed);

@@ -61,7 +61,8 @@ internal static class Wae2dReproduction
         var train = ctx.Data.LoadDataset(dataName, DatasetSplit.Train);
         if (maxTrain is int m) train = ctx.Data.TakeRows(train, m);
         var normalize = ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.ZeroToOne);
-        var test = normalize.Fit(train).Transform(ctx.Data.LoadDataset(dataName, DatasetSplit.Test));
+        var normalized = normalize.Fit(train);
+        var test = normalized.Transform(ctx.Data.LoadDataset(dataName, DatasetSplit.Test));
 
         Console.WriteLine($"{dataName}: WAE-MMD, latent 2, {epochs} epoch(s)...");
         var options = new WaeOptions { LatentSize = 2, Epochs = epochs, Seed = seed, EpochSamples = 16 };
@@ -92,7 +93,7 @@ internal static class Wae2dReproduction
             ImageGrid.Save(plane.clamp(0, 1), output.File("latent-plane.png", "decoded latent plane, z in [-2, 2]^2 (z2 up)"), columns: side);
 
         // Analogy grid: each row walks 10 steps between the codes of two training images.
-        var images = ctx.Data.CreateEnumerable<PixelRow>(normalize.Fit(train).Transform(ctx.Data.TakeRows(train, 2 * Pairs)), ignoreMissingColumns: true).Select(r => r.Pixels).ToList();
+        var images = ctx.Data.CreateEnumerable<PixelRow>(normalized.Transform(ctx.Data.TakeRows(train, 2 * Pairs)), ignoreMissingColumns: true).Select(r => r.Pixels).ToList();
         var rows = new List<float>();
         for (var p = 0; p < Pairs; p++)
             foreach (var step in ctx.Data.CreateEnumerable<ImageRow>(wae.Interpolate(images[2 * p], images[2 * p + 1], Steps, Interpolation.Linear)))

@@ -64,16 +64,14 @@ public sealed class OneClassScorer
     /// the choice from <paramref name="validationNormal"/> (normal images it did not see) and their pseudo-anomalies.</summary>
     public static OneClassScorer Select(ITransformer model, IDataView trainNormal, IDataView validationNormal)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var stages = model is IEnumerable<ITransformer> chain ? chain.ToList() : new List<ITransformer> { model };
-        var index = stages.FindLastIndex(s => s is AutoencoderTransformer);
+        var (stages, index) = AutoencoderTransformer.LastStageIn(model);
         if (index < 0) throw new ArgumentException("one-class scoring needs a model with an autoencoder-family stage", nameof(model));
         var ae = (AutoencoderTransformer)stages[index];
         var before = stages.Take(index).ToList();
 
         using var scope = NewDisposeScope();
         var train = Images(before, ae, trainNormal);
-        var latents = cat(Batches(train).Select(b => ae.Embed(b)).ToList());
+        var latents = cat(train.split(BatchSize).Select(b => ae.Embed(b)).ToList());
         var mean = latents.mean(0);
         var std = latents.std(0, unbiased: false).clamp_min(1e-6);
         var validation = Images(before, ae, validationNormal);
@@ -108,12 +106,6 @@ public sealed class OneClassScorer
         return AutoencoderEstimator.ReadImages(data, ae.Options.InputColumn);
     }
 
-    private static IEnumerable<Tensor> Batches(Tensor images)
-    {
-        for (long start = 0; start < images.shape[0]; start += BatchSize)
-            yield return images.narrow(0, start, Math.Min(BatchSize, images.shape[0] - start));
-    }
-
     // Every score but the combined one.
     private Dictionary<AnomalyScore, double[]> Raw(Tensor images)
     {
@@ -121,7 +113,7 @@ public sealed class OneClassScorer
         using var mode = inference_mode();
         var mean = tensor(latentMean);
         var std = tensor(latentStd);
-        foreach (var x in Batches(images))
+        foreach (var x in images.split(BatchSize))
         {
             using var batchScope = NewDisposeScope();
             var z = model.Embed(x);

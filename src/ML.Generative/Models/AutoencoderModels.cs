@@ -122,9 +122,9 @@ internal sealed class VaeModel : IAutoencoderModel
         using var scope = NewDisposeScope();
         Tensor[]? sum = null, sumSq = null;
         using (inference_mode())
-            for (long start = 0; start < images.shape[0]; start += 256)
+            foreach (var batch in images.split(256))
             {
-                var (_, _, skips) = vae.EncodeWithSkips(images.narrow(0, start, Math.Min(256, images.shape[0] - start)));
+                var (_, _, skips) = vae.EncodeWithSkips(batch);
                 var d = skips.Select(s => s.to(ScalarType.Float64)).ToArray();
                 sum = sum is null ? d.Select(s => s.sum(0)).ToArray() : sum.Select((t, i) => t + d[i].sum(0)).ToArray();
                 sumSq = sumSq is null ? d.Select(s => (s * s).sum(0)).ToArray() : sumSq.Select((t, i) => t + (d[i] * d[i]).sum(0)).ToArray();

@@ -104,6 +104,15 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     /// <see cref="VaeGanOptions.SkipSampling"/> says, or as the <c>skipSampling</c> argument of a call overrides.</summary>
     public bool UsesSkips => model.UsesSkips;
 
+    /// <summary>The stages of <paramref name="model"/> (a chain, or one transformer) and the index of its last
+    /// autoencoder-family stage, −1 when it has none; the stages before it prepare that stage's input.</summary>
+    internal static (List<ITransformer> Stages, int Index) LastStageIn(ITransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var stages = model is IEnumerable<ITransformer> chain ? chain.ToList() : new List<ITransformer> { model };
+        return (stages, stages.FindLastIndex(s => s is AutoencoderTransformer));
+    }
+
     /// <summary>The embeddings (B, d) of images (B, C, H, W) in the input's normalisation.</summary>
     internal Tensor Embed(Tensor images) => model.Embed(images);
 
@@ -147,10 +156,9 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     {
         if (latents.Count == 0) throw new ArgumentException("no latent codes to decode", nameof(latents));
         if (latents.Any(l => l.Length != LatentSize)) throw new ArgumentException($"every latent code must have {LatentSize} values", nameof(latents));
-        using var mode = inference_mode();
         using var scope = NewDisposeScope();
-        var z = tensor(latents.SelectMany(l => l).ToArray(), new long[] { latents.Count, LatentSize });
-        return ToView(model.Decode(z, seed));
+        using var z = tensor(latents.SelectMany(l => l).ToArray(), new long[] { latents.Count, LatentSize });
+        return ToView(DecodeTensor(z, seed));
     }
 
     /// <summary>The images decoded along a path between the embeddings of two images (each [C·H·W] values in

@@ -27,9 +27,7 @@ public sealed class ImageSampler
     /// <exception cref="ArgumentException">The model has no stage that can sample images.</exception>
     public static ImageSampler FromModel(ITransformer model)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var stages = model is IEnumerable<ITransformer> chain ? chain.ToList() : new List<ITransformer> { model };
-        var index = stages.FindLastIndex(s => s is AutoencoderTransformer);
+        var (stages, index) = AutoencoderTransformer.LastStageIn(model);
         if (index < 0)
             throw new ArgumentException($"the model has no generative stage that samples images (stages: {string.Join(", ", stages.Select(s => s.GetType().Name))})");
         var generator = (AutoencoderTransformer)stages[index];
