@@ -4,6 +4,7 @@ using ML.Generative.Benchmarks;
 using ML.Generative.Torch;
 using ML.Generative.Training;
 using static ML.Generative.Torch.torch;
+using static ProcStatus;
 
 // Times training steps of one reference case through the library's real training loop, with the library's
 // defaults (threads, BLAS), or (sample) batches of 256 images decoded from prior codes in inference mode, as
@@ -54,9 +55,6 @@ Console.WriteLine(JsonSerializer.Serialize(new
 }));
 return 0;
 
-// A kB field of /proc/self/status (VmRSS, VmHWM).
-static long Status(string field) =>
-    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
 internal sealed class StepClock(Action onStep) : IProgress<TrainingProgress>
 {
@@ -74,6 +72,7 @@ internal static class Sampling
     {
         if (c.Decode is null) throw new ArgumentException($"case '{c.Name}' has no sampler");
         c.Model.Network.eval();
+        var startRssMb = Status("VmRSS") / 1024.0;
         var ms = new List<double>();
         for (var i = 0; i < warmup + steps; i++)
         {
@@ -83,8 +82,18 @@ internal static class Sampling
                 c.Decode(randn(Batch, c.Latent));
             if (i >= warmup) ms.Add(clock.Elapsed.TotalMilliseconds);
         }
-        var peakKb = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        Console.WriteLine(JsonSerializer.Serialize(new { side = "ours", @case = c.Name, batch = Batch, ms, peak_rss_mb = long.Parse(peakKb) / 1024.0, threads = get_num_threads() }));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            side = "ours", @case = c.Name, batch = Batch, ms, peak_rss_mb = Status("VmHWM") / 1024.0, threads = get_num_threads(),
+            start_rss_mb = startRssMb, peak_tensor_mb = cpu.max_memory_allocated() / 1048576.0, peak_reserved_mb = cpu.max_memory_reserved() / 1048576.0,
+        }));
         return 0;
     }
+}
+
+internal static class ProcStatus
+{
+    // A kB field of /proc/self/status (VmRSS, VmHWM).
+    internal static long Status(string field) =>
+        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 }

@@ -83,6 +83,9 @@ public static partial class torch
         public long numel() => TensorNative.mlg_tensor_numel(Handle);
         public long NumberOfElements => numel();
 
+        /// <summary>Whether this tensor's data live in the same storage as <paramref name="other"/>'s (views).</summary>
+        internal bool SharesStorageWith(Tensor other) => TensorNative.mlg_tensor_shares_storage(Handle, other.Handle) != 0;
+
         public unsafe long[] shape
         {
             get

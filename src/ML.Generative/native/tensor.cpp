@@ -93,6 +93,10 @@ MLG_API int mlg_tensor_device_index(TensorHandle t) { return t->device().has_ind
 MLG_API int mlg_tensor_requires_grad(TensorHandle t) { return t->requires_grad() ? 1 : 0; }
 MLG_API int mlg_tensor_is_leaf(TensorHandle t) { return t->is_leaf() ? 1 : 0; }
 MLG_API int mlg_tensor_defined(TensorHandle t) { return t->defined() ? 1 : 0; }
+// Whether two tensors' data live in the same storage (a view and its base, two views of one base).
+MLG_API int mlg_tensor_shares_storage(TensorHandle a, TensorHandle b) {
+  return a->has_storage() && b->has_storage() && a->storage().is_alias_of(b->storage()) ? 1 : 0;
+}
 MLG_API int mlg_tensor_is_contiguous(TensorHandle t, int memory_format) {
   return t->is_contiguous(memory_format == 1 ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous) ? 1 : 0;
 }

@@ -86,6 +86,42 @@ public class NormalizationTests
         Assert.Equal(2L, bn.num_batches_tracked!.item<long>());
     }
 
+    // Sequential runs eval batch norm and ReLU over its own intermediate results when no gradient is recorded
+    // (sampling); the result must still be the formula, and the caller's tensor (or a view of it) untouched.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BatchNormInSequential_WithoutGradients_IsTheFormula_AndLeavesTheInputAlone(bool inference)
+    {
+        using var scope = NewDisposeScope();
+        const int n = 3, c = 2, s = 4;
+        var bn = nn.BatchNorm2d(c, dtype: ScalarType.Float64);
+        var w = new[] { 1.5, -0.5 };
+        var b = new[] { 0.25, 1.0 };
+        var mean = new[] { 0.3, -0.2 };
+        var variance = new[] { 2.0, 0.5 };
+        bn.weight!.copy_(F64(w, c));
+        bn.bias!.copy_(F64(b, c));
+        bn.running_mean!.copy_(F64(mean, c));
+        bn.running_var!.copy_(F64(variance, c));
+        var seq = nn.Sequential(new Lambda("scale", x => x * 2.0), bn, nn.ReLU());
+        seq.eval();
+        var input = Values(n * c * s, 7);
+        var x = F64(input, n, c, 2, 2);
+        var doubled = input.Select(v => 2 * v).ToArray();
+        var expected = Affine(doubled, n, c, s, mean, variance, w, b).Select(v => Math.Max(v, 0)).ToArray();
+        using (inference ? inference_mode() : no_grad())
+            AssertClose(expected, seq.forward(x), 1e-12, 1e-12, what: "output");
+        AssertClose(input, x, 0, 0, what: "input");
+
+        // A first layer that hands back a view of the input: batch norm must not write through it.
+        var viewing = nn.Sequential(new Lambda("view", t => t.view(n, c, 2, 2)), bn);
+        viewing.eval();
+        var flat = F64(input, n * c * s);
+        using (no_grad()) AssertClose(Affine(input, n, c, s, mean, variance, w, b), viewing.forward(flat), 1e-12, 1e-12, what: "view output");
+        AssertClose(input, flat, 0, 0, what: "viewed input");
+    }
+
     [Fact]
     public void BatchNorm_WithoutMomentum_KeepsCumulativeAverage()
     {

@@ -86,17 +86,25 @@ public sealed class ConvDecoder : nn.Module<Tensor, Tensor>
         var i = skips?.Count ?? 0;
         foreach (var block in blocks)
         {
-            if (skips != null) x = cat(new[] { x, skips[--i] }, 1);
-            x = block.forward(x);
+            if (skips != null) x = Next(x, cat(new[] { x, skips[--i] }, 1));
+            x = Next(x, block.forward(x));
         }
-        if (skips != null) x = cat(new[] { x, skips[0] }, 1);
-        var y = output.forward(x);
+        if (skips != null) x = Next(x, cat(new[] { x, skips[0] }, 1));
+        var y = Next(x, output.forward(x));
         var result = activation switch
         {
-            OutputActivation.Sigmoid => y.sigmoid(),
-            OutputActivation.Tanh => y.tanh(),
+            OutputActivation.Sigmoid => y.sigmoid_(),
+            OutputActivation.Tanh => y.tanh_(),
             _ => y,
         };
         return result.MoveToOuterDisposeScope();
+    }
+
+    // Each activation is released as soon as the next exists (autograd keeps what backward needs), so that a
+    // decode holds about two activations at a time, as in PyTorch, rather than all of them until the end.
+    private static Tensor Next(Tensor previous, Tensor next)
+    {
+        if (!ReferenceEquals(previous, next)) previous.Dispose();
+        return next;
     }
 }

@@ -4,13 +4,34 @@ using ML.Generative.Torch;
 using static ML.Generative.Torch.torch;
 
 /// <summary>A module that applies a stateless function (activations, flatten, ...).</summary>
-public sealed class Lambda : nn.Module<Tensor, Tensor>
+public sealed class Lambda : nn.Module<Tensor, Tensor>, IInPlaceLayer
 {
     private readonly Func<Tensor, Tensor> function;
+    private readonly Func<Tensor, Tensor>? inPlace;
 
-    public Lambda(string name, Func<Tensor, Tensor> function) : base(name) => this.function = function;
+    /// <param name="name">The module's name.</param>
+    /// <param name="function">The function.</param>
+    /// <param name="inPlace">The same function overwriting its input, for <see cref="Sequential"/> to use on its
+    /// own intermediate results when no gradient is recorded (null: none).</param>
+    public Lambda(string name, Func<Tensor, Tensor> function, Func<Tensor, Tensor>? inPlace = null) : base(name)
+    {
+        this.function = function;
+        this.inPlace = inPlace;
+    }
 
     public override Tensor forward(Tensor input) => function(input);
+
+    Tensor? IInPlaceLayer.ForwardInPlace(Tensor input) => inPlace?.Invoke(input);
+}
+
+/// <summary>A layer that can overwrite its input with its result. <see cref="Sequential"/> uses it only for an
+/// intermediate result of its own (never the caller's tensor or a view of it) and only while no gradient is
+/// recorded (inference, no_grad): a sampled batch then needs one buffer per layer instead of two.</summary>
+internal interface IInPlaceLayer
+{
+    /// <summary>The result written over <paramref name="input"/> (returned), or null where this layer can't
+    /// (then <c>forward</c> runs).</summary>
+    Tensor? ForwardInPlace(Tensor input);
 }
 
 /// <summary>Randomly zeroes elements with probability p in training, scaling the rest by 1/(1-p).</summary>
@@ -102,9 +123,12 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
         // Intermediate results are disposed as soon as the next layer has consumed them; never the caller's
         // input, nor a tensor that a layer handed back as its result (in-place activations, identities).
         var x = layers[0].forward(input);
+        var recording = is_grad_enabled();
         for (var i = 1; i < layers.Count; i++)
         {
-            var next = layers[i].forward(x);
+            var next = !recording && layers[i] is IInPlaceLayer layer && !ReferenceEquals(x, input) && !x.SharesStorageWith(input)
+                ? layer.ForwardInPlace(x) ?? layers[i].forward(x)
+                : layers[i].forward(x);
             if (!ReferenceEquals(next, x) && !ReferenceEquals(x, input)) x.Dispose();
             x = next;
         }

@@ -6,7 +6,7 @@ using static ML.Generative.Torch.torch;
 /// <summary>Batch normalisation (Ioffe &amp; Szegedy 2015) over (N, C) / (N, C, L) or (N, C, H, W): batch
 /// statistics in training (updating running averages with <c>momentum</c>, or a cumulative average when it is
 /// null), running statistics in eval mode.</summary>
-public sealed class BatchNorm : nn.Module<Tensor, Tensor>
+public sealed class BatchNorm : nn.Module<Tensor, Tensor>, IInPlaceLayer
 {
     private readonly int expectedRank;
     private readonly double eps;
@@ -40,9 +40,7 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var rank = input.Dimensions;
-        if (expectedRank == 4 ? rank != 4 : rank is not (2 or 3))
-            throw new ArgumentException($"{name} expects a {(expectedRank == 4 ? "4-D (N, C, H, W)" : "2-D or 3-D (N, C[, L])")} input, got {rank}-D");
+        CheckRank(input);
         var factor = momentum ?? 0.0;
         var useBatchStats = training || running_mean is null;
         if (training && num_batches_tracked is not null)
@@ -54,6 +52,23 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
             if (momentum is null) factor = 1.0 / num_batches_tracked.item<long>();
         }
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, useBatchStats, factor, eps);
+    }
+
+    // Eval mode only: training normalises with the batch's own statistics and updates the running ones.
+    Tensor? IInPlaceLayer.ForwardInPlace(Tensor input)
+    {
+        if (training || running_mean is null || running_var is null) return null;
+        CheckRank(input);
+        Native.Errors.Check(Native.NNNative.mlg_batch_norm_inference_(input.Handle, weight?.Handle ?? IntPtr.Zero,
+            bias?.Handle ?? IntPtr.Zero, running_mean.Handle, running_var.Handle, eps));
+        return input;
+    }
+
+    private void CheckRank(Tensor input)
+    {
+        var rank = input.Dimensions;
+        if (expectedRank == 4 ? rank != 4 : rank is not (2 or 3))
+            throw new ArgumentException($"{name} expects a {(expectedRank == 4 ? "4-D (N, C, H, W)" : "2-D or 3-D (N, C[, L])")} input, got {rank}-D");
     }
 }
 

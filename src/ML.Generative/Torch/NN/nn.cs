@@ -55,7 +55,7 @@ public static partial class torch
 
         /// <summary>max(x, 0). With <paramref name="inplace"/> it overwrites its input (no new buffer): right after a
         /// convolution or batch norm, whose backward needs their input, not their output.</summary>
-        public static Lambda ReLU(bool inplace = false) => inplace ? new("ReLU", x => x.relu_()) : new("ReLU", x => x.relu());
+        public static Lambda ReLU(bool inplace = false) => inplace ? new("ReLU", x => x.relu_(), x => x.relu_()) : new("ReLU", x => x.relu(), x => x.relu_());
         public static Lambda LeakyReLU(double negative_slope = 0.01) => new("LeakyReLU", x => functional.leaky_relu(x, negative_slope));
         public static Lambda Tanh() => new("Tanh", x => x.tanh());
         public static Lambda Sigmoid() => new("Sigmoid", x => x.sigmoid());

@@ -16,6 +16,7 @@ internal static unsafe class NNNative
     [DllImport(LibraryName)] internal static extern int mlg_get_fast_conv_transpose();
     [DllImport(LibraryName)] internal static extern void mlg_set_multi_tensor_adam(int mode);
     [DllImport(LibraryName)] internal static extern int mlg_get_multi_tensor_adam();
+    [DllImport(LibraryName)] internal static extern int mlg_batch_norm_inference_(IntPtr x, IntPtr weight, IntPtr bias, IntPtr runningMean, IntPtr runningVar, double eps);
     [DllImport(LibraryName)] internal static extern IntPtr mlg_batch_norm(IntPtr x, IntPtr weight, IntPtr bias, IntPtr runningMean, IntPtr runningVar, int training, double momentum, double eps);
     [DllImport(LibraryName)] internal static extern IntPtr mlg_instance_norm(IntPtr x, IntPtr weight, IntPtr bias, IntPtr runningMean, IntPtr runningVar, int useInputStats, double momentum, double eps);
     [DllImport(LibraryName)] internal static extern IntPtr mlg_layer_norm(IntPtr x, long* shape, int n, IntPtr weight, IntPtr bias, double eps);

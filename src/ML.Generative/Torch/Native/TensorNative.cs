@@ -23,6 +23,7 @@ internal static unsafe class TensorNative
     [DllImport(LibraryName)] internal static extern int mlg_tensor_device_index(IntPtr t);
     [DllImport(LibraryName)] internal static extern int mlg_tensor_requires_grad(IntPtr t);
     [DllImport(LibraryName)] internal static extern int mlg_tensor_is_leaf(IntPtr t);
+    [DllImport(LibraryName)] internal static extern int mlg_tensor_shares_storage(IntPtr a, IntPtr b);
     [DllImport(LibraryName)] internal static extern int mlg_tensor_is_contiguous(IntPtr t, int memoryFormat);
     [DllImport(LibraryName)] internal static extern void mlg_tensor_shape(IntPtr t, long* output);
     [DllImport(LibraryName)] internal static extern void mlg_tensor_strides(IntPtr t, long* output);
