@@ -16,9 +16,11 @@ using ML.Generative.Models.Wae;
 namespace ML.Generative.Cli;
 
 /// <summary>
-/// <c>mlgen compare</c>: every autoencoder family trained on the same Fashion-MNIST data with the same budget, in one
-/// table — validation loss per pixel (each model's own reconstruction loss), test reconstruction MSE per pixel (the
-/// same metric for all), training images/s, and FID of 100 and of N samples against held-out test images.
+/// <c>mlgen compare</c>: every autoencoder family trained on the same data (Fashion-MNIST unless <c>--data</c> says
+/// otherwise, e.g. CIFAR-10 batches with <c>--classes 0,1</c>) with the same budget, in one table — validation loss
+/// per pixel (each model's own reconstruction loss), test reconstruction MSE per pixel (the same metric for all),
+/// training images/s, and FID of 100 and of N samples against held-out test images (the shipped Fashion-MNIST
+/// feature network, or Inception with <c>--inception-weights</c>, or a domain network with <c>--feature-network</c>).
 /// </summary>
 internal static class CompareCommand
 {
@@ -34,6 +36,10 @@ internal static class CompareCommand
         Build("vae-gans", "reproduction 2: VAE vs VAE-GAN vs U-Net VAE-GAN on Fashion-MNIST with one budget, FID of 100 and 1,000 samples",
             new[] { "vae", "vaegan", "unet-vaegan" }, defaultEpochs: 2, defaultMaxTrain: 20_000, defaultOut: "reproductions/vae-gans/results.md");
 
+    private sealed record Budget(int Epochs, int? MaxTrain, int FidImages, string Models, int Latent, int Seed, string? Output);
+
+    private sealed record Source(string Data, string? Classes, string? InceptionWeights, string? FeatureNetwork);
+
     private static Command Build(string name, string description, string[] defaultModels, int defaultEpochs, int? defaultMaxTrain, string? defaultOut)
     {
         var epochs = new Option<int>("--epochs") { Description = "epochs per model", DefaultValueFactory = _ => defaultEpochs };
@@ -43,29 +49,42 @@ internal static class CompareCommand
         var latent = new Option<int>("--latent") { DefaultValueFactory = _ => 64 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "also write the table as Markdown to this file", DefaultValueFactory = _ => defaultOut };
-        var command = new Command(name, description) { epochs, maxTrain, fidImages, models, latent, seed, output };
-        command.SetAction(r => Run(r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(models)!, r.GetValue(latent), r.GetValue(seed), r.GetValue(output)));
+        var data = new Option<string>("--data") { Description = DataSources.Help + "; training and test splits", DefaultValueFactory = _ => "fashion-mnist" };
+        var classes = new Option<string?>("--classes") { Description = "keep only these labels (comma-separated), e.g. 0,1 for CIFAR-10's planes and cars" };
+        var weights = new Option<string?>("--inception-weights") { Description = "pytorch-fid Inception weights (.pth or .safetensors) for Inception FID; without it the Fashion-MNIST domain network is used" };
+        var featureNetwork = new Option<string?>("--feature-network") { Description = "a domain feature network (.safetensors from mlgen fid train-features) for FID" };
+        var command = new Command(name, description) { epochs, maxTrain, fidImages, models, latent, seed, output, data, classes, weights, featureNetwork };
+        command.SetAction(r => Run(
+            new Budget(r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(models)!, r.GetValue(latent), r.GetValue(seed), r.GetValue(output)),
+            new Source(r.GetValue(data)!, r.GetValue(classes), r.GetValue(weights), r.GetValue(featureNetwork))));
         return command;
     }
 
     private static AutoencoderOptions OptionsFor(string model, int epochs, int latent, int seed) =>
         ModelNames.Find(model).Create() with { Epochs = epochs, LatentSize = latent, Seed = seed };
 
-    private static int Run(int epochs, int? maxTrain, int fidImages, string modelList, int latent, int seed, string? output)
+    private static int Run(Budget budget, Source source)
     {
+        var (epochs, maxTrain, fidImages, modelList, latent, seed, output) = budget;
         if (fidImages < 100) throw new ArgumentException("--fid-images must be at least 100");
+        if (source.InceptionWeights is not null && source.FeatureNetwork is not null)
+            throw new ArgumentException("give --inception-weights or --feature-network, not both");
         var names = modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var options = names.Select(n => (Name: n, Options: OptionsFor(n, epochs, latent, seed) with { ValidationFraction = 0.05 })).ToList();
         foreach (var (_, o) in options) o.Validate();
         var ctx = new GenerativeContext(seed);
-        var train = ctx.Data.LoadDataset("fashion-mnist", DatasetSplit.Train);
+        var train = DataSources.FilterClasses(ctx, DataSources.Load(ctx, source.Data, DatasetSplit.Train), source.Classes);
         if (maxTrain is int m) train = ctx.Data.TakeRows(train, m);
-        var test = ctx.Data.LoadDataset("fashion-mnist", DatasetSplit.Test);
+        var test = DataSources.FilterClasses(ctx, DataSources.Load(ctx, source.Data, DatasetSplit.Test), source.Classes);
         var normalize = ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.ZeroToOne);
-        using var features = FidFeatures.FashionMnist();
+        using var features = source.InceptionWeights is not null ? FidFeatures.Inception(source.InceptionWeights)
+            : source.FeatureNetwork is not null ? FidFeatures.Domain(source.FeatureNetwork) : FidFeatures.FashionMnist();
+        Console.WriteLine($"feature network: {features.Network}");
         // Real features once: the first N test images (the models never see the test split).
         var realView = normalize.Fit(test).Transform(ctx.Data.TakeRows(test, fidImages));
         var real = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels");
+        if (real.Count < fidImages)
+            throw new ArgumentException($"--data '{source.Data}' has {real.Count} test images{(source.Classes is null ? "" : $" in classes {source.Classes}")}, fewer than --fid-images ({fidImages})");
         var real100 = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels", maxImages: 100);
         var testScoring = ctx.Data.TakeRows(test, 2000);
         // Memorisation check: each sample's per-pixel MSE to its nearest training image, beside real test images' own.
@@ -110,7 +129,7 @@ internal static class CompareCommand
         foreach (var row in rows) table.AppendLine($"| {string.Join(" | ", row)} |");
         table.AppendLine();
         table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Fashion-MNIST, {(maxTrain is int t ? $"first {t}" : "all 60,000")} training images, {epochs} epoch(s) each, latent {latent}, seed {seed}; FID with the in-project Fashion-MNIST feature network against the first test images; nearest-train MSE: median over {NearestCount} samples of the per-pixel MSE to the nearest training image (real test images: {testNearest:F4}; far below that means copying); {Environment.ProcessorCount} cores."));
+            $"{DataName(source)}, {trainImages.shape[0]} training images{(maxTrain is int t ? $" (--max-train {t})" : "")}, {epochs} epoch(s) each, latent {latent}, seed {seed}; FID with {features.Network} against the first test images; nearest-train MSE: median over {NearestCount} samples of the per-pixel MSE to the nearest training image (real test images: {testNearest:F4}; far below that means copying); {Environment.ProcessorCount} cores."));
         Console.WriteLine();
         Console.Write(table);
         if (output != null)
@@ -123,6 +142,9 @@ internal static class CompareCommand
     }
 
     private const int NearestCount = 256;
+
+    private static string DataName(Source source) =>
+        (source.Data == "fashion-mnist" ? "Fashion-MNIST" : source.Data) + (source.Classes is null ? "" : $" (classes {source.Classes})");
 
     private static double Median(double[] values)
     {

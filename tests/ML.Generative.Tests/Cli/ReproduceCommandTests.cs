@@ -41,16 +41,28 @@ public class ReproduceCommandTests
         Cells(row).Skip(2).ToList().ForEach(c => AssertNumber(c, row));
     }
 
+    // On CIFAR-10 batches (the experiment's own data, here files in its layout), two of its classes.
     [Fact]
-    public void VaeGans_ReportsTheUNetInBothSkipModes()
+    public void VaeGans_OnCifarClasses_ReportsTheUNetInBothSkipModes()
     {
         using var dir = new TempDir();
+        var cifar = dir.File("cifar");
+        CifarBatchFile.Write(Path.Combine(cifar, "data_batch_1.bin"), 160);
+        CifarBatchFile.Write(Path.Combine(cifar, "test_batch.bin"), 520, seed: 1000);
         var table = dir.File("table.md");
-        var r = CliRunner.Run(new[] { "reproduce", "vae-gans", "--models", "unet-vaegan", "--max-train", "128", "--epochs", "1", "--fid-images", "100", "--latent", "8", "--out", table }, timeoutSeconds: 600);
+        var r = CliRunner.Run(new[] { "reproduce", "vae-gans", "--data", cifar, "--classes", "0,1", "--models", "unet-vaegan", "--epochs", "1",
+            "--fid-images", "100", "--latent", "8", "--out", table }, timeoutSeconds: 600);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var lines = File.ReadAllLines(table);
         Assert.Single(lines, l => l.StartsWith("| unet-vaegan (skips: reference images) |"));
         Assert.Single(lines, l => l.StartsWith("| unet-vaegan (skips: statistics) |"));
+        // 160 records with labels cycling 0..9: 32 of classes 0 and 1 to train on.
+        Assert.Contains($"{cifar} (classes 0,1), 32 training images (--max-train 20000)", File.ReadAllText(table));
+
+        // 104 test images of those classes cannot give 1,000 real images for FID.
+        r = CliRunner.Run(new[] { "reproduce", "vae-gans", "--data", cifar, "--classes", "0,1", "--fid-images", "1000" });
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"--data '{cifar}' has 104 test images in classes 0,1, fewer than --fid-images (1000)", r.Stderr);
     }
 
     [Fact]

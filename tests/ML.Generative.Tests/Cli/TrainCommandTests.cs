@@ -45,16 +45,7 @@ public class TrainCommandTests
         var images = ctx.Data.LoadIdx(FashionTest);
         ctx.Data.SaveImages(ctx.Data.TakeRows(images, 24), "Image", Path.Combine(dir.Path, "pngs", "a"));
         ctx.Data.SaveImages(ctx.Data.SkipRows(ctx.Data.TakeRows(images, 48), 24), "Image", Path.Combine(dir.Path, "pngs", "b"));
-        // CIFAR-10's binary layout: a label byte, then 3x32x32 bytes (R, G, B planes), per record.
-        Directory.CreateDirectory(Path.Combine(dir.Path, "cifar"));
-        var record = new byte[3073];
-        using (var f = File.Create(Path.Combine(dir.Path, "cifar", "data_batch_1.bin")))
-            for (var i = 0; i < 40; i++)
-            {
-                new Random(i).NextBytes(record);
-                record[0] = (byte)(i % 10);
-                f.Write(record);
-            }
+        CifarBatchFile.Write(Path.Combine(dir.Path, "cifar", "data_batch_1.bin"), 40);
 
         foreach (var (data, extra, shape) in new[]
         {
