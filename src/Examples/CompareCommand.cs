@@ -36,7 +36,7 @@ internal static class CompareCommand
         Build("vae-gans", "reproduction 2: VAE vs VAE-GAN vs U-Net VAE-GAN on Fashion-MNIST with one budget, FID of 100 and 1,000 samples",
             new[] { "vae", "vaegan", "unet-vaegan" }, defaultEpochs: 2, defaultMaxTrain: 20_000, defaultOut: "reproductions/vae-gans/results.md");
 
-    private sealed record Budget(int Epochs, int? MaxTrain, int FidImages, string Models, int Latent, int Seed, string? Output);
+    private sealed record Budget(int Epochs, int? MaxTrain, int FidImages, string Models, int Latent, int Seed, string? Output, bool Resume);
 
     private sealed record Source(string Data, string? Classes, string? InceptionWeights, string? FeatureNetwork);
 
@@ -53,9 +53,10 @@ internal static class CompareCommand
         var classes = new Option<string?>("--classes") { Description = "keep only these labels (comma-separated), e.g. 0,1 for CIFAR-10's planes and cars" };
         var weights = new Option<string?>("--inception-weights") { Description = "pytorch-fid Inception weights (.pth or .safetensors) for Inception FID; without it the Fashion-MNIST domain network is used" };
         var featureNetwork = new Option<string?>("--feature-network") { Description = "a domain feature network (.safetensors from mlgen fid train-features) for FID" };
-        var command = new Command(name, description) { epochs, maxTrain, fidImages, models, latent, seed, output, data, classes, weights, featureNetwork };
+        var resume = ReproductionOutput.ResumeOption();
+        var command = new Command(name, description) { epochs, maxTrain, fidImages, models, latent, seed, output, data, classes, weights, featureNetwork, resume };
         command.SetAction(r => Run(
-            new Budget(r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(models)!, r.GetValue(latent), r.GetValue(seed), r.GetValue(output)),
+            new Budget(r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(models)!, r.GetValue(latent), r.GetValue(seed), r.GetValue(output), r.GetValue(resume)),
             new Source(r.GetValue(data)!, r.GetValue(classes), r.GetValue(weights), r.GetValue(featureNetwork))));
         return command;
     }
@@ -65,8 +66,11 @@ internal static class CompareCommand
 
     private static int Run(Budget budget, Source source)
     {
-        var (epochs, maxTrain, fidImages, modelList, latent, seed, output) = budget;
+        var (epochs, maxTrain, fidImages, modelList, latent, seed, output, resume) = budget;
         if (fidImages < 100) throw new ArgumentException("--fid-images must be at least 100");
+        if (resume && output is null) throw new ArgumentException("--resume continues from the checkpoints beside --out: give the same --out as the interrupted run");
+        // With --out, each model's checkpoint goes beside the table, so that --resume can continue an interrupted run.
+        var checkpointFolder = output is null ? null : Path.GetDirectoryName(Path.GetFullPath(output))!;
         if (source.InceptionWeights is not null && source.FeatureNetwork is not null)
             throw new ArgumentException("give --inception-weights or --feature-network, not both");
         var names = modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -98,7 +102,8 @@ internal static class CompareCommand
         {
             var clock = Stopwatch.StartNew();
             Console.WriteLine($"{name}: training {o.Epochs} epoch(s)...");
-            var fitted = normalize.Append(new AutoencoderEstimator(o)).Fit(train);
+            var trainOptions = checkpointFolder is null ? o : ReproductionOutput.Checkpointed(o, checkpointFolder, name, resume);
+            var fitted = normalize.Append(new AutoencoderEstimator(trainOptions)).Fit(train);
             using var model = fitted.LastTransformer!;
             var history = model.History;
             var validation = history.Epochs[^1].Validation?["reconstruction_per_pixel"] ?? double.NaN;

@@ -32,15 +32,16 @@ internal static class ConvVaeReproduction
         var maxTest = new Option<int?>("--max-test") { Description = "evaluate on at most this many test images (quick runs)" };
         var fidImages = new Option<int>("--fid-images") { Description = "samples and test images compared by FID", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var resume = ReproductionOutput.ResumeOption();
         var command = new Command("conv-vae", "reproduction 1: the conv VAE on MNIST and Fashion-MNIST, and the plain AE's bootstrap and uniform sampling")
         {
-            output, fashionEpochs, mnistEpochs, maxTrain, maxTest, fidImages, seed,
+            output, fashionEpochs, mnistEpochs, maxTrain, maxTest, fidImages, seed, resume,
         };
-        command.SetAction(r => Run(r.GetValue(output)!, r.GetValue(fashionEpochs), r.GetValue(mnistEpochs), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(fidImages), r.GetValue(seed)));
+        command.SetAction(r => Run(r.GetValue(output)!, r.GetValue(fashionEpochs), r.GetValue(mnistEpochs), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(fidImages), r.GetValue(seed), r.GetValue(resume)));
         return command;
     }
 
-    private static int Run(string folder, int fashionEpochs, int mnistEpochs, int? maxTrain, int? maxTest, int fidImages, int seed)
+    private static int Run(string folder, int fashionEpochs, int mnistEpochs, int? maxTrain, int? maxTest, int fidImages, int seed, bool resume)
     {
         if (maxTest is < 2) throw new ArgumentException("--max-test must be at least 2");
         if (fashionEpochs < 1 || mnistEpochs < 1) throw new ArgumentException("--epochs and --mnist-epochs must be at least 1");
@@ -67,7 +68,7 @@ internal static class ConvVaeReproduction
             double Fid(Func<int, Tensor> generator) => ctx.Evaluate.Fid(real, ctx.Evaluate.ExtractFeatures(generator, fidImages, features)).Value;
 
             Console.WriteLine($"{name}: VAE, {epochs} epoch(s)...");
-            var vae = Train(normalize, new VaeOptions { LatentSize = 64, Epochs = epochs, Seed = seed, EpochSamples = 16 }, train, test);
+            var vae = Train(normalize, output.Checkpointed(new VaeOptions { LatentSize = 64, Epochs = epochs, Seed = seed, EpochSamples = 16 }, $"{name}-vae", resume), train, test);
             var vaeModel = vae.LastTransformer!;
             var vaeSampler = ImageSampler.FromModel(vae);
             using (var s = vaeSampler.Sample(64, seed)) ImageGrid.Save(s, output.File($"{name}-vae-samples.png", $"{name}: VAE samples (prior draws)"));
@@ -75,7 +76,7 @@ internal static class ConvVaeReproduction
                 output.File($"{name}-vae-reconstructions.png", $"{name}: VAE reconstructions (test images above)"));
 
             Console.WriteLine($"{name}: plain AE, {epochs} epoch(s)...");
-            var ae = Train(normalize, new AeOptions { LatentSize = 64, Epochs = epochs, Seed = seed, Sampling = AutoencoderSampling.Bootstrap }, train, test);
+            var ae = Train(normalize, output.Checkpointed(new AeOptions { LatentSize = 64, Epochs = epochs, Seed = seed, Sampling = AutoencoderSampling.Bootstrap }, $"{name}-ae", resume), train, test);
             var aeModel = ae.LastTransformer!;
             using (var s = aeModel.SampleTensor(64, seed)) ImageGrid.Save(s, output.File($"{name}-ae-bootstrap-samples.png", $"{name}: AE samples, bootstrap of training codes"));
             Tensor Uniform(int n, long s)

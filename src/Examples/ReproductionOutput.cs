@@ -1,4 +1,5 @@
 using System.Text;
+using ML.Generative.Models;
 
 namespace ML.Generative.Cli;
 
@@ -13,6 +14,27 @@ internal sealed class ReproductionOutput
     {
         this.folder = Path.GetFullPath(folder);
         Directory.CreateDirectory(this.folder);
+    }
+
+    /// <summary>The option that every reproduction (and <c>compare</c>) takes to continue an interrupted run.</summary>
+    public static System.CommandLine.Option<bool> ResumeOption() => new("--resume")
+    {
+        Description = "continue from the checkpoints an earlier, interrupted run of the same command left in the output folder (models it finished are not retrained; a larger --epochs extends them)",
+    };
+
+    /// <summary><paramref name="options"/> writing a checkpoint of the model <paramref name="key"/> after every epoch
+    /// into <c>checkpoints/</c> of the folder, and, with <paramref name="resume"/>, continuing from the one an
+    /// earlier run left (a model that run finished trains no further epochs).</summary>
+    public AutoencoderOptions Checkpointed(AutoencoderOptions options, string key, bool resume) => Checkpointed(options, folder, key, resume);
+
+    /// <summary>The same for a command whose outputs go to <paramref name="folder"/>.</summary>
+    public static AutoencoderOptions Checkpointed(AutoencoderOptions options, string folder, string key, bool resume)
+    {
+        var path = Path.Combine(Path.GetFullPath(folder), "checkpoints", key + ".ckpt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var resuming = resume && System.IO.File.Exists(path);
+        Console.WriteLine(resuming ? $"  resuming {key} from {path}" : $"  checkpoint of {key} after every epoch: {path}");
+        return options with { CheckpointPath = path, Resume = resuming };
     }
 
     /// <summary>The full path of <paramref name="name"/> in the folder; with <paramref name="what"/>, listed at the end.</summary>

@@ -30,11 +30,12 @@ internal static class Wae2dReproduction
         var maxTrain = new Option<int?>("--max-train") { Description = "train on at most this many images (quick runs)" };
         var fidImages = new Option<int>("--fid-images") { Description = "samples and test images compared by FID", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var resume = ReproductionOutput.ResumeOption();
         var command = new Command("wae-2d", "reproduction 3: WAE-MMD with a 2-D latent: generations, latent scatter by class, latent plane, analogy grid")
         {
-            output, data, epochs, maxTrain, fidImages, seed,
+            output, data, epochs, maxTrain, fidImages, seed, resume,
         };
-        command.SetAction(r => Run(r.GetValue(output)!, r.GetValue(data)!, r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(seed)));
+        command.SetAction(r => Run(r.GetValue(output)!, r.GetValue(data)!, r.GetValue(epochs), r.GetValue(maxTrain), r.GetValue(fidImages), r.GetValue(seed), r.GetValue(resume)));
         return command;
     }
 
@@ -49,7 +50,7 @@ internal static class Wae2dReproduction
         [VectorType(1, 28, 28)] public float[] Pixels { get; set; } = Array.Empty<float>();
     }
 
-    private static int Run(string folder, string dataName, int epochs, int? maxTrain, int fidImages, int seed)
+    private static int Run(string folder, string dataName, int epochs, int? maxTrain, int fidImages, int seed, bool resume)
     {
         if (dataName is not ("mnist" or "fashion-mnist")) throw new ArgumentException($"--data must be mnist or fashion-mnist, got '{dataName}'");
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1");
@@ -66,7 +67,7 @@ internal static class Wae2dReproduction
 
         Console.WriteLine($"{dataName}: WAE-MMD, latent 2, {epochs} epoch(s)...");
         var options = new WaeOptions { LatentSize = 2, Epochs = epochs, Seed = seed, EpochSamples = 16 };
-        var model = normalize.Append(new AutoencoderEstimator(options) { Progress = new EpochPrinter("    "), ValidationSet = test }).Fit(train);
+        var model = normalize.Append(new AutoencoderEstimator(output.Checkpointed(options, $"{dataName}-wae", resume)) { Progress = new EpochPrinter("    "), ValidationSet = test }).Fit(train);
         using var wae = model.LastTransformer!;
 
         // Random generations: 100 prior draws.

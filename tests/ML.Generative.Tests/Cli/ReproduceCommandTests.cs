@@ -39,6 +39,13 @@ public class ReproduceCommandTests
         Assert.Equal(2000 + 10, System.Text.RegularExpressions.Regex.Matches(svg, "<circle").Count);
         var row = File.ReadAllLines(dir.File("results.md")).Single(l => l.StartsWith("| mnist |"));
         Cells(row).Skip(2).ToList().ForEach(c => AssertNumber(c, row));
+
+        // A larger budget continues the finished run from its checkpoint: only the new epoch trains.
+        r = CliRunner.Run(new[] { "reproduce", "wae-2d", "--epochs", "2", "--max-train", "256", "--fid-images", "100", "--out", dir.Path, "--resume" }, timeoutSeconds: 600);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("resuming mnist-wae from " + dir.File(Path.Combine("checkpoints", "mnist-wae.ckpt")), r.Stdout);
+        Assert.Contains("epoch 2/2", r.Stdout);
+        Assert.DoesNotContain("epoch 1/2", r.Stdout);
     }
 
     // On CIFAR-10 batches (the experiment's own data, here files in its layout), two of its classes.
