@@ -3,6 +3,8 @@
 #include "common.h"
 #include <atomic>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 
 namespace F = torch::nn::functional;
 using mlg::dims;
@@ -128,15 +130,61 @@ struct PixelTranspose : public torch::autograd::Function<PixelTranspose> {
   static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
                                                torch::autograd::tensor_list grads) {
     auto saved = ctx->get_saved_variables();
-    auto x = saved[0], w = saved[1];
+    const auto& x = saved[0];
+    const bool by_image = x.size(0) >= 2 * at::get_num_threads();
+    return (by_image ? backward_by_image : backward_whole_batch)(x, saved[1], grads[0], ctx->needs_input_grad(0),
+                                                                 ctx->needs_input_grad(1));
+  }
+
+  static torch::autograd::tensor_list backward_whole_batch(const torch::Tensor& x, const torch::Tensor& w,
+                                                           const torch::Tensor& grad, bool need_dx, bool need_dw) {
     const auto B = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
     const auto Cout = w.size(1), kh = w.size(2), kw = w.size(3);
-    auto dy = grads[0].view({B, Cout, H, kh, W, kw}).permute({0, 2, 4, 1, 3, 5}).reshape({B * H * W, Cout * kh * kw});
+    auto dy = grad.view({B, Cout, H, kh, W, kw}).permute({0, 2, 4, 1, 3, 5}).reshape({B * H * W, Cout * kh * kw});
     auto w2 = w.reshape({Cin, Cout * kh * kw});
     torch::Tensor dx, dw;
-    if (ctx->needs_input_grad(0))
-      dx = parallel_mm(dy, w2.t()).view({B, H, W, Cin}).permute({0, 3, 1, 2}).contiguous();
-    if (ctx->needs_input_grad(1)) dw = parallel_mm_columns(pixels_as_rows(x).t(), dy).view({Cin, Cout, kh, kw});
+    if (need_dx) dx = parallel_mm(dy, w2.t()).view({B, H, W, Cin}).permute({0, 3, 1, 2}).contiguous();
+    if (need_dw) dw = parallel_mm_columns(pixels_as_rows(x).t(), dy).view({Cin, Cout, kh, kw});
+    return {dx, dw};
+  }
+
+  // The mirror of the image-by-image forward: per image, dy's pixels gathered to (Cout·kh·kw, H·W) (a small
+  // copy), dx = W2 @ that written straight into dx's NCHW place, dW accumulated per thread and summed in a fixed
+  // order. No batch-sized rearranged copy of dy and no transposed copy of dx.
+  static torch::autograd::tensor_list backward_by_image(const torch::Tensor& x_saved, const torch::Tensor& w,
+                                                        const torch::Tensor& grad, bool need_dx, bool need_dw) {
+    const auto x = x_saved.contiguous();
+    const auto B = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
+    const auto Cout = w.size(1), kh = w.size(2), kw = w.size(3), M = Cout * kh * kw;
+    const auto dy = grad.contiguous();
+    const auto w2 = w.reshape({Cin, M});
+    torch::Tensor dx = need_dx ? torch::empty_like(x) : torch::Tensor();
+    const int64_t grain = (B + at::get_num_threads() - 1) / at::get_num_threads();
+    std::map<int64_t, torch::Tensor> partial_dw;  // by first image: summed in a fixed order
+    std::mutex partial_lock;
+    const at::ThreadLocalState caller;
+    at::parallel_for(0, B, grain, [&](int64_t begin, int64_t end) {
+      at::ThreadLocalStateGuard same_modes(caller);
+      torch::Tensor dw_part = need_dw ? torch::zeros({Cin, M}, x.options()) : torch::Tensor();
+      for (int64_t i = begin; i < end; ++i) {
+        // (Cout, H, kh, W, kw) -> (Cout, kh, kw, H, W)
+        auto gi = dy[i].view({Cout, H, kh, W, kw}).permute({0, 2, 4, 1, 3}).reshape({M, H * W});
+        if (need_dx) {
+          auto dxi = dx[i].view({Cin, H * W});
+          at::mm_out(dxi, w2, gi);
+        }
+        if (need_dw) dw_part.addmm_(x[i].view({Cin, H * W}), gi.t());
+      }
+      if (need_dw) {
+        std::lock_guard<std::mutex> lock(partial_lock);
+        partial_dw.emplace(begin, dw_part);
+      }
+    });
+    torch::Tensor dw;
+    if (need_dw) {
+      for (auto& [first, part] : partial_dw) dw = dw.defined() ? dw.add_(part) : part;
+      dw = dw.view({Cin, Cout, kh, kw});
+    }
     return {dx, dw};
   }
 };
