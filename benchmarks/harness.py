@@ -97,9 +97,14 @@ def fid_inception():
     dll = os.path.join(ROOT, "benchmarks", "FidBench", "bin", "Release", "net10.0", "FidBench.dll")
     o = run(["dotnet", dll, "50", "1" if quick else "3"], {"MLGEN_QUIET": "1"})
     med = {k: statistics.median(x["images_per_s"] for x in v) for k, v in o["samples"].items()}
+    # Peak RSS from processes of their own (the timing process holds several variants and both references).
+    batches = "1" if quick else "3"
+    ours_rss = run(["dotnet", dll, "50", batches, "--rss"], {"MLGEN_QUIET": "1"})["peak_rss_mb"]
+    script = os.path.join(os.path.dirname(dll), "fid_inception.py")
+    pytorch_rss = run(["/usr/bin/python3", script, "rss", "2", "50", batches], {})["peak_rss_mb"]
     return {"case": "inception299", "kind": "fid", "batch": 50, "ours_img_s": med["ours"], "pytorch_default_img_s": med["pytorch"],
             "pytorch_best_img_s": None, "ratio_vs_default": med["ours"] / med["pytorch"], "ratio_vs_best": None,
-            "ours_peak_rss_mb": None, "pytorch_peak_rss_mb": None}
+            "ours_peak_rss_mb": ours_rss, "pytorch_peak_rss_mb": pytorch_rss}
 
 
 def loading():

@@ -15,8 +15,9 @@ using static ML.Generative.Torch.torch;
 //   pytorch         PyTorch 1.13 eager, channels-last (its faster layout here), inference mode, as installed;
 //   pytorch-malloc  the same with glibc told to keep freed memory (MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_
 //                   huge): what a PyTorch user can get by tuning the process; not PyTorch's default.
-// Usage: FidBench [batch 50] [rounds 3] [batches per case and round 1] [--modules]
-// --modules adds passes split by Inception module (where the time goes).
+// Usage: FidBench [batch 50] [rounds 3] [batches per case and round 1] [--modules] [--rss]
+// --modules adds passes split by Inception module (where the time goes). --rss runs only "ours", in a process of
+// its own, and prints its peak RSS (fid_inception.py rss does the same for PyTorch).
 // Weights are the default initialisation: speed does not depend on them.
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
 var batch = positional.Length > 0 ? positional[0] : 50;
@@ -25,6 +26,16 @@ var iters = positional.Length > 2 ? positional[2] : 1;
 var byModule = args.Contains("--modules");
 
 manual_seed(0);
+if (args.Contains("--rss"))
+{
+    using var network = new FidInceptionV3();
+    network.PrepareForInference(channelsLast: true);
+    using var input = rand(batch, 3, 299, 299);
+    for (var i = 0; i < rounds; i++) Ours(network, input);
+    var peakKb = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+    Console.WriteLine(JsonSerializer.Serialize(new { side = "ours", batch, peak_rss_mb = long.Parse(peakKb, CultureInfo.InvariantCulture) / 1024.0, peak_tensor_mb = cpu.max_memory_allocated() / 1048576.0, peak_reserved_mb = cpu.max_memory_reserved() / 1048576.0 }));
+    return;
+}
 using var plain = new FidInceptionV3();
 plain.to(MemoryFormat.ChannelsLast);
 using var prepared = new FidInceptionV3();

@@ -138,5 +138,20 @@ def serve(threads):
                               "page_faults_per_image": (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (batch * iters)}), flush=True)
 
 
+def peak_rss(threads, batch, iters):
+    """The PyTorch side of the harness's RSS figure: a process of its own, channels-last, `iters` batches."""
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    net, x = FidInception().eval(), torch.rand(batch, 3, 299, 299)
+    net, x = net.to(memory_format=torch.channels_last), x.contiguous(memory_format=torch.channels_last)
+    with torch.inference_mode():
+        for _ in range(iters):
+            net(x)
+    print(json.dumps({"side": "pytorch", "batch": batch, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    if sys.argv[1] == "rss":
+        peak_rss(*map(int, sys.argv[2:5]))
+    else:
+        serve(int(sys.argv[1]))

@@ -21,6 +21,40 @@ public class CpuMemoryCacheTests
         Assert.Equal((double)size * (size - 1) / 2, second.to(ScalarType.Float64).sum().item<double>());
     }
 
+    // Many distinct sizes, each freed before the next: exact-size reuse alone keeps a block of each; the headroom
+    // bound keeps idle bytes within (1 + h) x the largest in-use seen.
+    [Fact]
+    public void TheHeadroom_BoundsIdleBytes_ByTheLargestInUseSeen()
+    {
+        var (limit, headroom) = (CpuMemoryCache.LimitBytes, CpuMemoryCache.Headroom);
+        try
+        {
+            CpuMemoryCache.Configure(64L << 30);   // the idle-bytes limit must not be what binds
+            var size = Math.Max(8L << 20, CpuMemoryCache.HighWaterBytes / 10) / 4;   // float32 elements
+            long Idle(double? h)
+            {
+                CpuMemoryCache.Headroom = h;
+                cpu.empty_cache();
+                // 40 sizes summing to about 4x the high-water mark; `empty` maps without touching the pages.
+                for (var i = 0; i < 40; i++) empty(new[] { size + i * 16_384L }).Dispose();
+                return CpuMemoryCache.IdleBytes;
+            }
+
+            var unbounded = Idle(null);
+            Assert.True(unbounded >= 40 * size * 4, $"without the bound every size stays cached ({unbounded} idle bytes)");
+            var bounded = Idle(0.25);
+            Assert.InRange(bounded, 0, 1.25 * CpuMemoryCache.HighWaterBytes);
+            Assert.True(bounded < unbounded / 2, $"the bound should release most idle blocks ({bounded} vs {unbounded})");
+        }
+        finally
+        {
+            CpuMemoryCache.Headroom = headroom;
+            CpuMemoryCache.Configure(limit);
+            cpu.empty_cache();
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => CpuMemoryCache.Headroom = -0.5);
+    }
+
     [Fact]
     public void ALimitOfZero_FreesTheIdleBlocks_AndALimitIsKept()
     {
