@@ -52,8 +52,8 @@ public static class CpuMemoryCache
         }
     }
 
-    /// <summary>The largest in-use bytes (plus the block being asked for) seen when a block was mapped: the base
-    /// of the <see cref="Headroom"/> bound.</summary>
+    /// <summary>The largest in-use bytes seen after a block was mapped: the base of the <see cref="Headroom"/>
+    /// bound.</summary>
     internal static long HighWaterBytes
     {
         get

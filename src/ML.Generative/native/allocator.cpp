@@ -5,7 +5,8 @@
 // step that was 70% of the CPU time in the kernel, and a third of a 28x28 VAE step. Here a freed large block
 // goes back to a free list keyed by its size and the next request of that size reuses it, pages already
 // resident, as PyTorch's CUDA caching allocator does for device memory. Small blocks come from glibc, as with
-// libtorch's default allocator. The cache is bounded (blocks over the bound are unmapped when freed) and can be emptied.
+// libtorch's default allocator. The cache is bounded twice — idle bytes (blocks over the limit are unmapped when
+// freed) and the footprint relative to the largest in-use (see trim_for) — and can be emptied.
 #include "common.h"
 #include <c10/core/CPUAllocator.h>
 #include <sys/mman.h>
@@ -66,6 +67,7 @@ class CachingCpuAllocator final : public c10::Allocator {
       static_cast<BlockHeader*>(base)->mapped = mapped;
       in_use_ += mapped;
       note_peak();
+      note_high_water();
     }
     void* data = static_cast<char*>(base) + kHeader;
     return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
@@ -80,8 +82,7 @@ class CachingCpuAllocator final : public c10::Allocator {
     if (headroom < 0) return;
     std::lock_guard<std::mutex> lock(mutex_);
     const size_t need = in_use_ + incoming;
-    high_water_ = std::max(high_water_, need);
-    const auto cap = static_cast<size_t>((1 + headroom) * static_cast<double>(high_water_));
+    const auto cap = static_cast<size_t>((1 + headroom) * static_cast<double>(std::max(high_water_, need)));
     while (cached_ > 0 && need + cached_ > cap) {
       auto largest = free_.end();
       for (auto it = free_.begin(); it != free_.end(); ++it)
@@ -91,6 +92,12 @@ class CachingCpuAllocator final : public c10::Allocator {
       largest->second.pop_back();
       cached_ -= largest->first;
     }
+  }
+
+  // After a mapping succeeded (a request that fails must not move the bound).
+  void note_high_water() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    high_water_ = std::max(high_water_, in_use_.load());
   }
 
   [[noreturn]] static void out_of_memory(size_t n) {
@@ -179,7 +186,7 @@ class CachingCpuAllocator final : public c10::Allocator {
 
   mutable std::atomic<size_t> limit_;
   mutable std::atomic<double> headroom_{kDefaultHeadroom};  // < 0: no footprint bound
-  mutable size_t high_water_ = 0;                            // largest in-use + request seen (not reset)
+  mutable size_t high_water_ = 0;                            // largest in-use after a mapping (not reset)
   mutable std::atomic<size_t> hits_{0}, misses_{0};
   mutable std::mutex mutex_;
   mutable std::unordered_map<size_t, std::vector<void*>> free_;

@@ -30,7 +30,7 @@ public class CpuMemoryCacheTests
         try
         {
             CpuMemoryCache.Configure(64L << 30);   // the idle-bytes limit must not be what binds
-            var size = Math.Max(8L << 20, CpuMemoryCache.HighWaterBytes / 10) / 4;   // float32 elements
+            var size = Math.Clamp(CpuMemoryCache.HighWaterBytes / 10, 8L << 20, 256L << 20) / 4;   // float32 elements
             long Idle(double? h)
             {
                 CpuMemoryCache.Headroom = h;
