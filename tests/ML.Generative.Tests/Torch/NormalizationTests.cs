@@ -104,7 +104,8 @@ public class NormalizationTests
         bn.bias!.copy_(F64(b, c));
         bn.running_mean!.copy_(F64(mean, c));
         bn.running_var!.copy_(F64(variance, c));
-        var seq = nn.Sequential(new Lambda("scale", x => x * 2.0), bn, nn.ReLU());
+        var seq = nn.Sequential(nn.Conv2d(c, c, 1, bias: false, dtype: ScalarType.Float64), bn, nn.ReLU());
+        using (no_grad()) ((Conv2d)seq[0]).weight.copy_(eye(c, dtype: ScalarType.Float64).view(c, c, 1, 1) * 2.0);
         seq.eval();
         var input = Values(n * c * s, 7);
         var x = F64(input, n, c, 2, 2);
@@ -120,6 +121,18 @@ public class NormalizationTests
         var flat = F64(input, n * c * s);
         using (no_grad()) AssertClose(Affine(input, n, c, s, mean, variance, w, b), viewing.forward(flat), 1e-12, 1e-12, what: "view output");
         AssertClose(input, flat, 0, 0, what: "viewed input");
+
+        // A user's layer that keeps its result (to read features later): what it kept stays as it returned it.
+        Tensor? kept = null;
+        var keeping = nn.Sequential(new Lambda("keep", t =>
+        {
+            var y = t * 2.0;
+            kept = y.alias();   // Sequential disposes its own handle of y; this one shares y's data
+            return y;
+        }), bn, nn.ReLU());
+        keeping.eval();
+        using (no_grad()) keeping.forward(x);
+        AssertClose(doubled, kept!, 1e-12, 1e-12, what: "kept features");
     }
 
     [Fact]

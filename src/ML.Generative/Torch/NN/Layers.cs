@@ -21,6 +21,10 @@ public sealed class Lambda : nn.Module<Tensor, Tensor>, IInPlaceLayer
 
     public override Tensor forward(Tensor input) => function(input);
 
+    /// <summary>Whether this lambda has an in-place form (the library's activations): it keeps no reference to
+    /// what it returns, unlike a user's lambda, which might.</summary>
+    internal bool HasInPlaceForm => inPlace != null;
+
     Tensor? IInPlaceLayer.ForwardInPlace(Tensor input) => inPlace?.Invoke(input);
 }
 
@@ -117,6 +121,11 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
     public int Count => layers.Count;
     public nn.Module<Tensor, Tensor> this[int index] => layers[index];
 
+    // Layers known to hand back a tensor they keep no reference to: only their results may be overwritten in place
+    // (a user's module might keep its output, e.g. to read features later).
+    private static bool ResultIsOwned(nn.Module<Tensor, Tensor> layer) =>
+        layer is Linear or Conv2d or ConvTranspose2d or BatchNorm or Lambda { HasInPlaceForm: true };
+
     public override Tensor forward(Tensor input)
     {
         if (layers.Count == 0) return input.alias();
@@ -126,7 +135,7 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>
         var recording = is_grad_enabled();
         for (var i = 1; i < layers.Count; i++)
         {
-            var next = !recording && layers[i] is IInPlaceLayer layer && !ReferenceEquals(x, input) && !x.SharesStorageWith(input)
+            var next = !recording && layers[i] is IInPlaceLayer layer && ResultIsOwned(layers[i - 1]) && !ReferenceEquals(x, input) && !x.SharesStorageWith(input)
                 ? layer.ForwardInPlace(x) ?? layers[i].forward(x)
                 : layers[i].forward(x);
             if (!ReferenceEquals(next, x) && !ReferenceEquals(x, input)) x.Dispose();
