@@ -81,18 +81,19 @@ internal static class CompareCommand
         if (maxTrain is int m) train = ctx.Data.TakeRows(train, m);
         var test = DataSources.FilterClasses(ctx, DataSources.Load(ctx, source.Data, DatasetSplit.Test), source.Classes);
         var normalize = ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.ZeroToOne);
+        var normalized = normalize.Fit(train);
         using var features = source.InceptionWeights is not null ? FidFeatures.Inception(source.InceptionWeights)
             : source.FeatureNetwork is not null ? FidFeatures.Domain(source.FeatureNetwork) : FidFeatures.FashionMnist();
         Console.WriteLine($"feature network: {features.Network}");
         // Real features once: the first N test images (the models never see the test split).
-        var realView = normalize.Fit(test).Transform(ctx.Data.TakeRows(test, fidImages));
+        var realView = normalized.Transform(ctx.Data.TakeRows(test, fidImages));
         var real = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels");
         if (real.Count < fidImages)
             throw new ArgumentException($"--data '{source.Data}' has {real.Count} test images{(source.Classes is null ? "" : $" in classes {source.Classes}")}, fewer than --fid-images ({fidImages})");
         var real100 = ctx.Evaluate.ExtractFeatures(realView, features, "Pixels", maxImages: 100);
         var testScoring = ctx.Data.TakeRows(test, 2000);
         // Memorisation check: each sample's per-pixel MSE to its nearest training image, beside real test images' own.
-        using var trainImages = AutoencoderEstimator.ReadImages(normalize.Fit(train).Transform(train), "Pixels");
+        using var trainImages = AutoencoderEstimator.ReadImages(normalized.Transform(train), "Pixels");
         using var testImages = AutoencoderEstimator.ReadImages(ctx.Data.TakeRows(realView, NearestCount), "Pixels");
         var testNearest = Median(NearestNeighbours.MinMeanSquaredError(testImages, trainImages));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"real test images: median MSE to the nearest training image {testNearest:F4}"));

@@ -28,13 +28,11 @@ public static class CpuMemoryCache
         Errors.Check(AllocatorNative.mlg_cpu_cache_configure(limitBytes));
     }
 
-    /// <summary>The default <see cref="Headroom"/>: training steps need 1.16–1.22x their in-use peak to reuse every
-    /// block (benchmarks/README.md), so they keep every hit; Inception's RSS stays within PyTorch's.</summary>
-    public const double DefaultHeadroom = 0.3;
-
     /// <summary>How far idle cached blocks may take the footprint above the largest in-use seen, as a fraction of
-    /// it (default <see cref="DefaultHeadroom"/>, or <c>MLGEN_CPU_CACHE_HEADROOM</c>); null: no such bound (only
-    /// the limit of idle bytes). A larger value trades memory for fewer fresh pages (FID runs ~35% faster unbounded).</summary>
+    /// it: 0.3 by default (training steps need 1.16–1.22x their in-use peak to reuse every block, so they keep every
+    /// hit; Inception's RSS stays within PyTorch's; benchmarks/README.md), or <c>MLGEN_CPU_CACHE_HEADROOM</c>; null:
+    /// no such bound (only the limit of idle bytes). A larger value trades memory for fewer fresh pages (FID runs
+    /// ~35% faster unbounded).</summary>
     public static double? Headroom
     {
         get

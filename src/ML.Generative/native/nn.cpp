@@ -75,6 +75,10 @@ torch::Tensor pixels_as_rows(const torch::Tensor& x) {
   return x.permute({0, 2, 3, 1}).reshape({x.size(0) * x.size(2) * x.size(3), x.size(1)});
 }
 
+// Whether the batch gives every torch thread at least two images: the image-by-image paths need it to keep all
+// threads busy; smaller batches take the whole-batch GEMMs.
+bool enough_images_per_thread(const torch::Tensor& x) { return x.size(0) >= 2 * at::get_num_threads(); }
+
 // Kernel = stride transposed convolution without autograd: per image, one GEMM (Cout·kh·kw, Cin) @ (Cin, H·W)
 // written straight into its place in the output (1x1: the GEMM's result is the image), images split over
 // torch's threads, each GEMM single-threaded. No batch-sized copy of the input rows or of the GEMM result: those
@@ -115,7 +119,7 @@ torch::Tensor pixel_transpose_whole_batch(const torch::Tensor& x, const torch::T
 }
 
 torch::Tensor pixel_transpose_forward(const torch::Tensor& x, const torch::Tensor& w) {
-  return x.size(0) >= 2 * at::get_num_threads() ? pixel_transpose_by_image(x, w, {}) : pixel_transpose_whole_batch(x, w);
+  return enough_images_per_thread(x) ? pixel_transpose_by_image(x, w, {}) : pixel_transpose_whole_batch(x, w);
 }
 
 // The differentiable op, with its own backward so that only x (kept alive by the layer before anyway) is saved,
@@ -131,8 +135,7 @@ struct PixelTranspose : public torch::autograd::Function<PixelTranspose> {
                                                torch::autograd::tensor_list grads) {
     auto saved = ctx->get_saved_variables();
     const auto& x = saved[0];
-    const bool by_image = x.size(0) >= 2 * at::get_num_threads();
-    return (by_image ? backward_by_image : backward_whole_batch)(x, saved[1], grads[0], ctx->needs_input_grad(0),
+    return (enough_images_per_thread(x) ? backward_by_image : backward_whole_batch)(x, saved[1], grads[0], ctx->needs_input_grad(0),
                                                                  ctx->needs_input_grad(1));
   }
 
@@ -193,7 +196,7 @@ torch::Tensor pixel_transpose(const torch::Tensor& x, const torch::Tensor& w, co
   const bool recording = torch::GradMode::is_enabled();
   // Inference (sampling, decoding): bias and 1x1 layers too go image by image (oneDNN's 1x1 convolution
   // reorders whole-batch copies of its input and output).
-  if (!recording && x.size(0) >= 2 * at::get_num_threads()) return pixel_transpose_by_image(x, w, b);
+  if (!recording && enough_images_per_thread(x)) return pixel_transpose_by_image(x, w, b);
   // Training: oneDNN's 1x1 convolution was measured as fast as the GEMM path.
   if (w.size(2) == 1 && w.size(3) == 1) return torch::conv2d(x, w.transpose(0, 1), b);
   auto y = PixelTranspose::apply(x, w);
