@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Packs the library (with the native shim for linux-x64), the FID package and the mlgen .NET tool into
-# artifacts/packages (or the folder given as $1). Builds first, so the shim is compiled by CMake as usual.
+# Packs the library (it carries the Debian 12 TorchSharp fix in buildTransitive/), the FID package and the mlgen .NET tool into
+# artifacts/packages (or the folder given as $1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-artifacts/packages}

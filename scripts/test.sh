@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command: setup when needed, build everything (the native shim through CMake), run every
+# The README's test command: setup when needed, build everything, run every
 # test project, and print the totals as "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."

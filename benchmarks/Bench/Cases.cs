@@ -4,8 +4,8 @@ using ML.Generative.Models.Networks;
 using ML.Generative.Models.Vae;
 using ML.Generative.Models.VaeGan;
 using ML.Generative.Training;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Benchmarks;
 

@@ -2,22 +2,26 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ML.Generative.Fid.Inception;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using ML.Generative.Runtime;
+using ML.Generative.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 // FID Inception-v3 feature extraction at 299x299: ours against PyTorch running the same layer list
 // (benchmarks/reference/fid_inception.py, kept running beside us), alternating in rounds in one run, since the
 // machine is shared and only ratios measured side by side mean anything. Cases:
-//   ours            the network as FidFeatures.Inception runs it (batch-norms and 2x-1 folded, channels-last),
-//                   with the library's reuse of freed tensor memory (CpuMemoryCache, on by default);
-//   ours-no-cache   the same with CpuMemoryCache off (every large tensor gets fresh pages, as in PyTorch);
-//   ours-plain      pytorch-fid's layers as they are, channels-last, with the cache;
-//   pytorch         PyTorch 1.13 eager, channels-last (its faster layout here), inference mode, as installed;
-//   pytorch-malloc  the same with glibc told to keep freed memory (MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_
-//                   huge): what a PyTorch user can get by tuning the process; not PyTorch's default.
+//   ours             the network as FidFeatures.Inception runs it (batch-norms and 2x-1 folded, channels-last),
+//                    with the library's glibc allocator settings (GlibcMalloc: freed memory kept in the heap);
+//   ours-malloc-off  the same in a process of its own started with MLGEN_MALLOC=off (glibc's defaults: every
+//                    large tensor gets fresh pages, as in PyTorch), kept running beside us like the references;
+//   ours-plain       pytorch-fid's layers as they are, channels-last, with the library's allocator settings;
+//   pytorch          PyTorch 1.13 eager, channels-last (its faster layout here), inference mode, as installed;
+//   pytorch-malloc   the same with glibc told to keep freed memory (MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_
+//                    huge): what a PyTorch user can get by tuning the process; not PyTorch's default.
 // Usage: FidBench [batch 50] [rounds 3] [batches per case and round 1] [--modules] [--rss]
 // --modules adds passes split by Inception module (where the time goes). --rss runs only "ours", in a process of
-// its own, and prints its peak RSS (fid_inception.py rss does the same for PyTorch).
+// its own, and prints its peak RSS (fid_inception.py rss does the same for PyTorch). --serve (internal) answers
+// "ours" requests on stdin: the ours-malloc-off process.
 // Weights are the default initialisation: speed does not depend on them.
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
 var batch = positional.Length > 0 ? positional[0] : 50;
@@ -25,7 +29,21 @@ var rounds = positional.Length > 1 ? positional[1] : 3;
 var iters = positional.Length > 2 ? positional[2] : 1;
 var byModule = args.Contains("--modules");
 
+TorchRuntime.EnsureInitialized();
 manual_seed(0);
+if (args.Contains("--serve"))
+{
+    using var network = new FidInceptionV3();
+    network.PrepareForInference(channelsLast: true);
+    using var input = rand(batch, 3, 299, 299);
+    Console.WriteLine(JsonSerializer.Serialize(new { malloc = GlibcMalloc.Description }));
+    while (Console.ReadLine() is not null)
+    {
+        var sample = Ours(network, input);
+        Console.WriteLine(JsonSerializer.Serialize(new { images_per_s = sample.ImagesPerSecond, cpu_s_per_image = sample.CpuSecondsPerImage, page_faults_per_image = sample.PageFaultsPerImage }));
+    }
+    return;
+}
 if (args.Contains("--rss"))
 {
     using var network = new FidInceptionV3();
@@ -33,43 +51,31 @@ if (args.Contains("--rss"))
     using var input = rand(batch, 3, 299, 299);
     for (var i = 0; i < rounds; i++) Ours(network, input);
     var peakKb = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-    Console.WriteLine(JsonSerializer.Serialize(new { side = "ours", batch, peak_rss_mb = long.Parse(peakKb, CultureInfo.InvariantCulture) / 1024.0, peak_tensor_mb = cpu.max_memory_allocated() / 1048576.0, peak_reserved_mb = cpu.max_memory_reserved() / 1048576.0 }));
+    Console.WriteLine(JsonSerializer.Serialize(new { side = "ours", batch, peak_rss_mb = long.Parse(peakKb, CultureInfo.InvariantCulture) / 1024.0, malloc = GlibcMalloc.Description }));
     return;
 }
 using var plain = new FidInceptionV3();
-plain.to(MemoryFormat.ChannelsLast);
+ChannelsLast.Apply(plain);
 using var prepared = new FidInceptionV3();
 prepared.LoadWeights(plain.state_dict());
 prepared.PrepareForInference(channelsLast: true);
 using var images = rand(batch, 3, 299, 299);
-using var imagesChannelsLast = images.contiguous(MemoryFormat.ChannelsLast);
-var cacheLimit = CpuMemoryCache.LimitBytes;
+using var imagesChannelsLast = ChannelsLast.To(images);
 
 using var reference = new PyTorchReference(get_num_threads());
 using var tunedReference = new PyTorchReference(get_num_threads(), new() { ["MALLOC_MMAP_MAX_"] = "0", ["MALLOC_TRIM_THRESHOLD_"] = "1000000000000" });
+using var mallocOff = OursProcess.Start(batch, iters);
 var cases = new (string Name, Func<Sample> Measure)[]
 {
     ("ours", () => Ours(prepared, images)),
-    ("ours-no-cache", () =>
-    {
-        CpuMemoryCache.Configure(0);
-        try
-        {
-            return Ours(prepared, images);
-        }
-        finally
-        {
-            CpuMemoryCache.Configure(cacheLimit);
-            Ours(prepared, images);   // untimed: refills the cache for the next case
-        }
-    }),
+    ("ours-malloc-off", () => mallocOff.Measure()),
     ("ours-plain", () => Ours(plain, imagesChannelsLast)),
     ("pytorch", () => reference.Measure(batch, iters)),
     ("pytorch-malloc", () => tunedReference.Measure(batch, iters)),
 };
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {get_num_threads()} torch threads each side; PyTorch {reference.Version}; " +
-                  $"CpuMemoryCache limit {cacheLimit >> 20} MB");
+                  $"malloc: {GlibcMalloc.Description}; ours-malloc-off: {mallocOff.Malloc}");
 Console.WriteLine($"batch {batch}, 299x299, 1 warm-up batch per case, then {rounds} rounds x {iters} batch(es) per case, order rotated each round");
 Console.WriteLine("per round: wall-clock images/s (CPU seconds and minor page faults per image, whole process); ratios are speed ratios, > 1 = first faster");
 foreach (var c in cases) c.Measure();   // warm-up: first-touch allocations, oneDNN kernel selection
@@ -86,7 +92,7 @@ for (var r = 0; r < rounds; r++)
 double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
 string List(IEnumerable<double> v) => string.Join(", ", v.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
 var summary = new Dictionary<string, object>();
-foreach (var (name, against) in new[] { ("ours", "pytorch"), ("ours-no-cache", "pytorch"), ("ours-plain", "pytorch"), ("ours", "pytorch-malloc"), ("pytorch-malloc", "pytorch") })
+foreach (var (name, against) in new[] { ("ours", "pytorch"), ("ours-malloc-off", "pytorch"), ("ours-plain", "pytorch"), ("ours", "pytorch-malloc"), ("pytorch-malloc", "pytorch"), ("ours", "ours-malloc-off") })
 {
     var wall = Enumerable.Range(0, rounds).Select(r => results[name][r].ImagesPerSecond / results[against][r].ImagesPerSecond).ToArray();
     var cpu = Enumerable.Range(0, rounds).Select(r => results[against][r].CpuSecondsPerImage / results[name][r].CpuSecondsPerImage).ToArray();
@@ -192,6 +198,47 @@ internal sealed class PyTorchReference : IDisposable
 
     private JsonElement Read() =>
         JsonDocument.Parse(process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the PyTorch reference exited")).RootElement;
+
+    public void Dispose()
+    {
+        process.StandardInput.Close();
+        process.WaitForExit();
+        process.Dispose();
+    }
+}
+
+/// <summary>Our side in a process of its own started with <c>MLGEN_MALLOC=off</c> (glibc's allocator settings are
+/// process-wide and fixed when the library loads), answering requests like the PyTorch references.</summary>
+internal sealed class OursProcess : IDisposable
+{
+    private readonly Process process;
+
+    private OursProcess(Process process, string malloc) => (this.process, Malloc) = (process, malloc);
+
+    public string Malloc { get; }
+
+    public static OursProcess Start(int batch, int iters)
+    {
+        // Run as this process was: through the dotnet host with our dll, or as the app host itself.
+        var host = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(host) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(typeof(OursProcess).Assembly.Location);
+        foreach (var a in new[] { batch.ToString(CultureInfo.InvariantCulture), "1", iters.ToString(CultureInfo.InvariantCulture), "--serve" }) psi.ArgumentList.Add(a);
+        psi.Environment["MLGEN_MALLOC"] = "off";
+        psi.Environment["MLGEN_QUIET"] = "1";
+        psi.Environment["MLGEN_TORCH_THREADS"] = get_num_threads().ToString(CultureInfo.InvariantCulture);
+        var process = Process.Start(psi)!;
+        var hello = JsonDocument.Parse(process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the malloc-off process exited")).RootElement;
+        return new OursProcess(process, hello.GetProperty("malloc").GetString()!);
+    }
+
+    public Sample Measure()
+    {
+        process.StandardInput.WriteLine("ours");
+        process.StandardInput.Flush();
+        var answer = JsonDocument.Parse(process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the malloc-off process exited")).RootElement;
+        return new Sample(answer.GetProperty("images_per_s").GetDouble(), answer.GetProperty("cpu_s_per_image").GetDouble(), answer.GetProperty("page_faults_per_image").GetDouble());
+    }
 
     public void Dispose()
     {

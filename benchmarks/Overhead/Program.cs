@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 // Per-call overhead of the binding: a tiny op (1-element add) through P/Invoke, handle creation and
 // disposal, against the same op in PyTorch from Python (benchmarks/reference/overhead.py), run side by side

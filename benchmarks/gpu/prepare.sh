@@ -1,25 +1,24 @@
 #!/usr/bin/env bash
-# Run here (no GPU needed): gathers what the GPU machine lacks into .gpu/ (git-ignored through
-# .git/info/exclude): a self-contained, compressed single-file Bench (the .NET runtime travels inside it),
-# and stb's headers and library for the shim's image code. About 40 MB in all.
+# Run here (no GPU needed), before a GPU run: gathers what the GPU machine lacks (no network, no .NET SDK) under
+# benchmarks/gpu/ (git-ignored; carry both to the GPU machine):
+#   .bundle.tar.gz  Bench and HandWritten, published self-contained into one folder (the .NET runtime travels with
+#             them; about 95 MB, 42 MB packed), minus libtorch's CPU binaries and the CPU-built libLibTorchSharp.so:
+#             run.sh builds that library against the GPU machine's CUDA libtorch and puts it beside them.
+#   .src/     TorchSharp 0.107.0's native sources (src/Native of a TorchSharp checkout at that release, given as
+#             TORCHSHARP_SRC), which run.sh compiles. They are TorchSharp's (MIT), not part of this repository.
+# Usage: TORCHSHARP_SRC=/path/to/TorchSharp benchmarks/gpu/prepare.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mkdir -p .git/info && grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
-rm -rf .gpu && mkdir -p .gpu/stb/include/stb .gpu/stb/lib/pkgconfig
-cp /usr/include/stb/*.h .gpu/stb/include/stb/
-cp -a /usr/lib/x86_64-linux-gnu/libstb.so* .gpu/stb/lib/
-cat > .gpu/stb/lib/pkgconfig/stb.pc <<'PC'
-prefix=${pcfiledir}/../..
-libdir=${prefix}/lib
-includedir=${prefix}/include
-
-Name: stb
-Description: stb, carried to the GPU machine
-Version: 0.0
-Libs: -L${libdir} -lstb
-Cflags: -I${includedir}
-PC
-dotnet publish benchmarks/Bench -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
-  -p:EnableCompressionInSingleFile=true -p:MlgSkipNative=true -o .gpu/bench -v q -nologo
-rm -f .gpu/bench/*.pdb .gpu/bench/*.xml .gpu/bench/libMLGenerativeNative.so
-du -sh .gpu
+gpu=benchmarks/gpu
+src=${TORCHSHARP_SRC:?set TORCHSHARP_SRC to a TorchSharp checkout at release 0.107.0 (git clone https://github.com/dotnet/TorchSharp)}
+grep -q '<MinorVersion>107</MinorVersion>' "$src/build/BranchInfo.props" || { echo "prepare.sh: $src is not TorchSharp 0.107" >&2; exit 1; }
+rm -rf "$gpu/.src" "$gpu/.bundle" "$gpu/.bundle.tar.gz" && mkdir -p "$gpu/.src"
+cp -r "$src/src/Native" "$gpu/.src/Native"
+for project in Bench HandWritten; do
+  dotnet publish "benchmarks/$project" -c Release -r linux-x64 --self-contained -o "$gpu/.bundle" -v q -nologo
+done
+# libtorch comes from the GPU machine's PyTorch; these CPU builds would shadow it (the app folder is searched first).
+rm -f "$gpu"/.bundle/libtorch*.so "$gpu"/.bundle/libc10.so "$gpu"/.bundle/libgomp-*.so.1 "$gpu"/.bundle/libshm.so \
+  "$gpu"/.bundle/lib*backend*.so "$gpu"/.bundle/libaoti_custom_ops.so "$gpu"/.bundle/libLibTorchSharp.so "$gpu"/.bundle/*.pdb
+tar -czf "$gpu/.bundle.tar.gz" -C "$gpu/.bundle" . && rm -rf "$gpu/.bundle"
+du -sh "$gpu/.src" "$gpu/.bundle.tar.gz"

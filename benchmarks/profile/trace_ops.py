@@ -1,4 +1,5 @@
-"""Sums a Chrome trace written by libtorch's profiler (ours: MLGEN_PROFILE=...; PyTorch: export_chrome_trace)
+"""Sums a Chrome trace written by libtorch's profiler (PyTorch: train_step.py --profile; our side has no profiler since the
+move to TorchSharp 0.107, which exposes none; the old binding wrote these with MLGEN_PROFILE=...)
 into self time per operator, and prints two traces side by side.
 Usage: trace_ops.py OURS.json PYTORCH.json [--steps N] [--top K]"""
 import argparse

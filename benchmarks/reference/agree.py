@@ -1,9 +1,11 @@
 """Runs K training steps of one reference case from given weights and input, for the agreement test
 (tests/ML.Generative.Tests/Benchmarks/ReferenceAgreementTests.cs): the library saved its initial state dict and the
 input batch as safetensors; this loads them into models.py's network, seeds libtorch's generator as the library did,
-and runs the same steps. Both sides are libtorch 1.13 on the CPU, so the same seed and the same order of random
-calls give the same noise. Writes the final state dict as safetensors and prints the losses per step and player.
-Usage: agree.py CASE IN.safetensors OUT.safetensors STEPS SEED"""
+and runs the same steps. The same seed and the same order of random calls give the same noise (libtorch 1.13 here,
+2.10 in the library: their CPU generators draw alike). Writes the final state dict as safetensors and prints the
+losses per step and player. With DTYPE float64 the same steps run in double precision: the test measures how far
+float32 rounding alone moves the result from there, which bounds how far two float32 implementations may differ.
+Usage: agree.py CASE IN.safetensors OUT.safetensors STEPS SEED [float32|float64]"""
 import json
 import struct
 import sys
@@ -47,10 +49,12 @@ def write(path, tensors):
 
 
 case_name, src, dst, steps, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+dtype = torch.float64 if len(sys.argv) > 6 and sys.argv[6] == "float64" else torch.float32
 torch.set_num_threads(1)
 case = models.build(case_name)
+case.network.to(dtype)
 state = read(src)
-x = state.pop("__input__")
+x = state.pop("__input__").to(dtype)
 case.network.load_state_dict(state, strict=True)
 case.network.train()
 torch.manual_seed(seed)

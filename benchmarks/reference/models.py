@@ -190,7 +190,7 @@ def build(name):
         vae = Vae(3, 32, 64, unet=unet)
         disc = ImageDiscriminator(3, 32)
         def decode_prior(x):
-            z = torch.randn(x.shape[0], vae.latent, device=x.device)
+            z = torch.randn(x.shape[0], vae.latent, device=x.device, dtype=x.dtype)
             if not unet:
                 return vae.decoder(z)
             _, _, skips = vae.encode(x, keep=True)

@@ -28,6 +28,7 @@ x = torch.rand(case.batch, case.channels, case.size, case.size)
 device = torch.device(a.device)
 case.network = case.network.to(device)
 x = x.to(device)
+parameters = sum(p.numel() for p in case.network.parameters())
 sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 if a.channels_last:
     case.network = case.network.to(memory_format=torch.channels_last)
@@ -44,7 +45,7 @@ if a.sample:
         sync()
         if i >= a.warmup:
             times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"side": "pytorch", "case": a.case, "batch": SAMPLE_BATCH, "ms": times,
+    print(json.dumps({"side": "pytorch", "case": a.case, "batch": SAMPLE_BATCH, "ms": times, "parameters": parameters,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "threads": torch.get_num_threads(), "device": a.device}))
     raise SystemExit(0)
@@ -73,6 +74,7 @@ for _ in range(a.warmup):
     case.step(x)
 sync()
 times = []
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 recording = torch.autograd.profiler.profile() if a.profile else None
 if recording:
     recording.__enter__()
@@ -81,10 +83,11 @@ for _ in range(a.steps):
     case.step(x)
     sync()
     times.append((time.perf_counter() - t0) * 1000)
+faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / max(1, a.steps)
 if recording:
     recording.__exit__(None, None, None)
     recording.export_chrome_trace(a.profile)
-print(json.dumps({"side": "pytorch", "case": a.case, "batch": case.batch, "ms": times,
+print(json.dumps({"side": "pytorch", "case": a.case, "batch": case.batch, "ms": times, "parameters": parameters,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "threads": torch.get_num_threads(), "device": a.device,
+                  "threads": torch.get_num_threads(), "device": a.device, "minflt_per_step": faults,
                   "cuda_peak_mb": torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else 0}))

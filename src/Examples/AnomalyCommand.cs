@@ -98,7 +98,7 @@ internal static class AnomalyCommand
         // Diagnostics only: what each score would have given on the test set (the choice never looks at these).
         Console.WriteLine("mean test AUROC of each score (diagnostic; not used for the choice): " + string.Join(", ",
             candidates.Select(c => string.Create(CultureInfo.InvariantCulture, $"{Short(c)} {perScore.Average(p => p.Test[c]):F4}"))));
-        if (reportPath != null)
+        if (reportPath is not null)
         {
             var columns = new List<string> { "class", "score used" }.Concat(candidates.Select(c => $"{Short(c)} val./test")).ToList();
             var rows = perScore.Select(p => (IReadOnlyList<string>)new List<string> { p.Class.ToString(CultureInfo.InvariantCulture), Short(p.Used) }

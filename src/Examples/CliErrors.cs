@@ -19,7 +19,7 @@ internal static class CliErrors
     // Type initialisers and reflection wrap the error the user needs to see.
     private static Exception Innermost(Exception e)
     {
-        while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null)
+        while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null)
             e = e.InnerException!;
         return e;
     }

@@ -138,7 +138,7 @@ internal static class CompareCommand
             $"{DataName(source)}, {trainImages.shape[0]} training images{(maxTrain is int t ? $" (--max-train {t})" : "")}, {epochs} epoch(s) each, latent {latent}, seed {seed}; FID with {features.Network} against the first test images; nearest-train MSE: median over {NearestCount} samples of the per-pixel MSE to the nearest training image (real test images: {testNearest:F4}; far below that means copying); {Environment.ProcessorCount} cores."));
         Console.WriteLine();
         Console.Write(table);
-        if (output != null)
+        if (output is not null)
         {
             if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } dir) Directory.CreateDirectory(dir);
             File.WriteAllText(output, table.ToString());

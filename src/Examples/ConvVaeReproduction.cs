@@ -9,8 +9,8 @@ using ML.Generative.Models.Autoencoder;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
 using ML.Generative.Reporting;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Cli;
 

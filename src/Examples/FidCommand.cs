@@ -22,7 +22,7 @@ internal static partial class FidCommand
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or NotSupportedException
                                      or InvalidDataException or UnauthorizedAccessException or FormatException
-                                     or Fid.Checkpoints.CheckpointFormatException or Torch.TorchException)
+                                     or Fid.Checkpoints.CheckpointFormatException or System.Runtime.InteropServices.ExternalException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -4,8 +4,8 @@ using System.Globalization;
 using ML.Generative.Data;
 using ML.Generative.Fid;
 using ML.Generative.Fid.Features;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
+using TorchSharp;
+using ML.Generative.Serialization;
 
 namespace ML.Generative.Cli;
 

@@ -50,7 +50,7 @@ internal static class OptionSetter
     private static object? Parse(Type type, string text, string key)
     {
         var underlying = Nullable.GetUnderlyingType(type);
-        if (underlying != null)
+        if (underlying is not null)
             return text.Equals("null", StringComparison.OrdinalIgnoreCase) || text.Length == 0 ? null : Parse(underlying, text, key);
         try
         {

@@ -9,7 +9,7 @@ using ML.Generative.Models;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
 using ML.Generative.Reporting;
-using ML.Generative.Torch;
+using TorchSharp;
 using ML.Generative.Training;
 
 namespace ML.Generative.Cli;

@@ -41,7 +41,7 @@ internal sealed class ReproductionOutput
     public string File(string name, string? what = null)
     {
         var path = Path.Combine(folder, name);
-        if (what != null && !written.Any(w => w.Path == path)) written.Add((what, path));
+        if (what is not null && !written.Any(w => w.Path == path)) written.Add((what, path));
         return path;
     }
 

@@ -23,8 +23,8 @@ internal static class RowExport
         using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)))
         {
             var header = new List<string> { "index" };
-            if (pathCol != null) header.Add("path");
-            if (labelCol != null) header.Add("label");
+            if (pathCol is not null) header.Add("path");
+            if (labelCol is not null) header.Add("label");
             header.AddRange(isVector ? Enumerable.Range(0, width).Select(i => $"{valueHeader}{i}") : new[] { valueHeader });
             writer.WriteLine(string.Join(",", header));
             using var cursor = data.GetRowCursor(columns);
@@ -39,9 +39,9 @@ internal static class RowExport
             while (cursor.MoveNext())
             {
                 var fields = new List<string> { rows.ToString(CultureInfo.InvariantCulture) };
-                if (getPath != null) { getPath(ref p2); fields.Add(Quote(p2)); }
-                if (getLabel != null) { getLabel(ref label); fields.Add(label.ToString(CultureInfo.InvariantCulture)); }
-                if (getVector != null)
+                if (getPath is not null) { getPath(ref p2); fields.Add(Quote(p2)); }
+                if (getLabel is not null) { getLabel(ref label); fields.Add(label.ToString(CultureInfo.InvariantCulture)); }
+                if (getVector is not null)
                 {
                     getVector(ref v);
                     fields.AddRange(v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));

@@ -36,7 +36,7 @@ internal static class SampleCommand
         var ctx = new GenerativeContext();
         var chain = ctx.Model.Load(modelPath, out _);
         var sampler = ImageSampler.FromModel(chain);
-        if (skips != null && !sampler.UsesSkips) throw new ArgumentException("--skips applies only to a U-Net VAE-GAN model; this model has no skip inputs");
+        if (skips is not null && !sampler.UsesSkips) throw new ArgumentException("--skips applies only to a U-Net VAE-GAN model; this model has no skip inputs");
         // Samples come back in [0, 1] whatever normalisation the model was trained on.
         using (var images = sampler.Sample(count, seed, skips)) ImageGrid.Save(images, gridPath);
         foreach (var stage in chain.OfType<IDisposable>()) stage.Dispose();

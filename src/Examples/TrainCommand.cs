@@ -74,7 +74,7 @@ internal static class TrainCommand
         };
         if (q.Lr is double rate) options = options with { Optimizer = options.Optimizer with { LearningRate = rate } };
         // A report shows samples from a fixed latent batch at every epoch (--set EpochSamples=… still decides).
-        if (q.Report != null) options = options with { EpochSamples = 16 };
+        if (q.Report is not null) options = options with { EpochSamples = 16 };
         options = OptionSetter.Apply(options, q.Set);
         options.Validate();
 
@@ -122,7 +122,7 @@ internal static class TrainCommand
         var last = history.Epochs[^1];
         var perPixel = last.Validation?.GetValueOrDefault("reconstruction_per_pixel") ?? last.Train.GetValueOrDefault("reconstruction_per_pixel");
         string? reportPath = q.Report is null ? null : Path.GetFullPath(q.Report);
-        if (reportPath != null) WriteReport(ctx, model, fitted, data, entry.Name, q, reportPath, channels * size * size);
+        if (reportPath is not null) WriteReport(ctx, model, fitted, data, entry.Name, q, reportPath, channels * size * size);
 
         if (q.Display == DisplayMode.Json)
         {
@@ -134,9 +134,9 @@ internal static class TrainCommand
             return 0;
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained {entry.Name}: {history.Epochs.Count} epochs, {history.Steps} steps, {history.ImagesPerSecond:F0} images/s; reconstruction loss per pixel {perPixel:G5} ({(last.Validation != null ? "validation" : "train")})"));
+            $"trained {entry.Name}: {history.Epochs.Count} epochs, {history.Steps} steps, {history.ImagesPerSecond:F0} images/s; reconstruction loss per pixel {perPixel:G5} ({(last.Validation is not null ? "validation" : "train")})"));
         Console.WriteLine($"model: {outPath}");
-        if (reportPath != null) Console.WriteLine($"report: {reportPath}");
+        if (reportPath is not null) Console.WriteLine($"report: {reportPath}");
         return 0;
     }
 

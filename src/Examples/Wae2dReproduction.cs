@@ -8,7 +8,7 @@ using ML.Generative.Models;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Wae;
 using ML.Generative.Reporting;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Cli;
 

@@ -54,7 +54,7 @@ switch (args.FirstOrDefault())
         }
         var last = model.LastTransformer as ML.Generative.Models.AutoencoderTransformer;
         using var samples = last!.SampleTensor(8, 7);
-        file.Write(MemoryMarshal.AsBytes(samples.data<float>().AsSpan()));
+        file.Write(MemoryMarshal.AsBytes(ML.Generative.Tensors.TensorData.ToFloats(samples).AsSpan()));
         return 0;
     }
     case "golden" when args.Length == 2:

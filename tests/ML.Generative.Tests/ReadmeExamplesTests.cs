@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ML.Generative.Data;
 using ML.Generative.Data.Transforms;
+using ML.Generative.Models.Networks;
 using ML.Generative.Models.Vae;
 using ML.Generative.Tests.Data;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests;
 
@@ -37,7 +38,7 @@ public class ReadmeExamplesTests
         }
         // README:end
         using var final = nn.functional.mse_loss(model.forward(x), y);
-        Assert.True(final.item<float>() < 0.01, $"XOR not learned: loss {final.item<float>()}");
+        Assert.True(final.ToSingle() < 0.01, $"XOR not learned: loss {final.ToSingle()}");
         opt.Dispose();
         model.Dispose();
     }
@@ -138,6 +139,45 @@ public class ReadmeExamplesTests
     }
 
     [Fact]
+    public void CustomNetworkExample_TrainsTheUsersModules_AndTheZipReloadsThem()
+    {
+        var dir = DataTestKit.TempDir();
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = dir;
+        try
+        {
+            // README:begin custom-network
+            // Any TorchSharp module can be the encoder or the decoder: register a factory under a name, then name it
+            // in the options. The model adds its own heads (μ, log σ²) and output activation around them.
+            CustomNetworks.Register(NetworkRole.Encoder, "mlp-encoder", shape => nn.Sequential(
+                nn.Flatten(), nn.Linear(shape.ImageChannels * shape.ImageSize * shape.ImageSize, 256), nn.ReLU()));
+            CustomNetworks.Register(NetworkRole.Decoder, "mlp-decoder", shape => nn.Sequential(
+                nn.Linear(shape.LatentSize, 256), nn.ReLU(), nn.Linear(256, shape.ImageChannels * shape.ImageSize * shape.ImageSize),
+                nn.Unflatten(1, new long[] { shape.ImageChannels, shape.ImageSize, shape.ImageSize })));
+            var ctx = new GenerativeContext(seed: 1);
+            var train = ctx.Data.TakeRows(ctx.Data.LoadDataset("fashion-mnist"), 512);
+            var model = ctx.Transforms.NormalizePixels("Pixels", "Image", PixelRange.ZeroToOne)
+                .Append(ctx.Generative.Vae(new VaeOptions { LatentSize = 8, Epochs = 2, EncoderNetwork = "mlp-encoder", DecoderNetwork = "mlp-decoder" }))
+                .Fit(train);
+            ctx.Model.Save(model, train.Schema, "mlp-vae.zip");   // a process that loads it registers the same names first
+            // README:end
+            var vae = model.LastTransformer;
+            Assert.Equal(2, vae.History.Epochs.Count);
+            Assert.Contains(vae.Network.state_dict().Keys, k => k == "encoder.1.weight");   // the user's Linear, under PyTorch's key
+            Assert.True(vae.History.Epochs[^1].Train["loss"] < vae.History.Epochs[0].Train["loss"], "the custom modules did not learn");
+            var loaded = ctx.Model.Load("mlp-vae.zip", out _);
+            using var a = vae.SampleTensor(4, seed: 3);
+            using var b = ((ML.Generative.Models.AutoencoderTransformer)loaded.LastTransformer).SampleTensor(4, seed: 3);
+            Assert.True(a.Identical(b), "the reloaded custom networks decode differently");
+            Assert.Equal(new long[] { 4, 1, 28, 28 }, a.shape);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    [Fact]
     public void ReadmeShowsEveryExampleVerbatim()
     {
         var root = RepositoryRoot();
@@ -146,7 +186,7 @@ public class ReadmeExamplesTests
         var sources = new[] { SourcePath(), Path.Combine(root, "tests", "ML.Generative.ModelRunner", "ReadmeExample.cs") };
         var examples = sources.SelectMany(f => Regex.Matches(File.ReadAllText(f).Replace("\r\n", "\n"),
             @"// README:begin (\S+)\n(.*?)\n\s*// README:end", RegexOptions.Singleline)).ToList();
-        Assert.Equal(5, examples.Count);   // a marker pair that stops matching would silently drop its check
+        Assert.Equal(6, examples.Count);   // a marker pair that stops matching would silently drop its check
         foreach (var example in examples)
         {
             var code = Dedent(example.Groups[2].Value);
@@ -165,7 +205,7 @@ public class ReadmeExamplesTests
 
     internal static string RepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(SourcePath())!); dir != null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(SourcePath())!); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MLGenerative.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("repository root (with MLGenerative.sln) not found");
     }

@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests;
 

@@ -1,4 +1,4 @@
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Checkpoints;
 
@@ -77,7 +77,12 @@ public sealed class CheckpointTensor
     }
 
     /// <summary>A new CPU <see cref="torch.Tensor"/> with a copy of the data; the caller disposes it.</summary>
-    public torch.Tensor ToTensor() => torch.frombuffer(_data, DType, _shape);
+    public torch.Tensor ToTensor()
+    {
+        var t = torch.empty(_shape, DType);
+        _data.AsSpan().CopyTo(t.bytes);
+        return t;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Key}: {DType}[{string.Join(",", _shape)}]";

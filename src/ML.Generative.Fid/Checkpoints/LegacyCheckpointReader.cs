@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using ML.Generative.Fid.Checkpoints.Pickle;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Checkpoints;
 

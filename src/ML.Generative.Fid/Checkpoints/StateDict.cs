@@ -1,4 +1,4 @@
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Checkpoints;
 

@@ -1,5 +1,5 @@
 using ML.Generative.Fid.Checkpoints.Pickle;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Checkpoints;
 
@@ -28,7 +28,7 @@ internal static class StateDictBuilder
             if (view.Sizes.Length > options.MaxRank)
                 throw new CheckpointFormatException($"{source}: tensor '{key}' has {view.Sizes.Length} dimensions; at most {options.MaxRank} are accepted");
             string? problem = StridedCopy.Validate(view.Storage.Numel, view.Offset, view.Sizes, view.Strides, out long numel);
-            if (problem != null) throw new CheckpointFormatException($"{source}: tensor '{key}': {problem}");
+            if (problem is not null) throw new CheckpointFormatException($"{source}: tensor '{key}': {problem}");
             long bytes = numel > maxTensor / elementSize ? long.MaxValue : numel * elementSize;
             if (bytes > maxTensor)
                 throw new CheckpointFormatException($"{source}: tensor '{key}' of shape [{string.Join(",", view.Sizes)}] exceeds the {maxTensor}-byte limit for one tensor");

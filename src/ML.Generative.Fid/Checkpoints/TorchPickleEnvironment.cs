@@ -1,5 +1,5 @@
 using ML.Generative.Fid.Checkpoints.Pickle;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Checkpoints;
 

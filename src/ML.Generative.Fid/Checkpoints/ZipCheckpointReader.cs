@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using ML.Generative.Fid.Checkpoints.Pickle;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Checkpoints;
 

@@ -1,6 +1,6 @@
 using ML.Generative.Data;
 using ML.Generative.Fid.Metrics;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid;
 

@@ -1,5 +1,5 @@
 using ML.Generative.Fid.Metrics;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid;
 
@@ -56,7 +56,7 @@ public sealed class FeatureSet
             using (f)
             using (l)
             {
-                var values = f.data<float>();
+                var values = TensorData.ToFloats(f);
                 statistics.Add(values);
                 if (keepRows) rows.AddRange(values);
                 if (keepLogits)

@@ -1,7 +1,7 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
-using F = ML.Generative.Torch.torch.nn.functional;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ML.Generative.Fid.Features;
 
@@ -25,9 +25,9 @@ public sealed class DomainFeatureNetwork : nn.Module<Tensor, Tensor>
     {
         features = nn.Sequential(
             nn.Conv2d(1, 32, 3, padding: 1, bias: false), nn.BatchNorm2d(32), nn.ReLU(),
-            new Lambda("MaxPool2d", x => F.max_pool2d(x, 2)),
+            nn.MaxPool2d(2),
             nn.Conv2d(32, 64, 3, padding: 1, bias: false), nn.BatchNorm2d(64), nn.ReLU(),
-            new Lambda("MaxPool2d", x => F.max_pool2d(x, 2)),
+            nn.MaxPool2d(2),
             nn.Conv2d(64, 128, 3, padding: 1, bias: false), nn.BatchNorm2d(128), nn.ReLU());
         embedding = nn.Linear(128, FeatureDimension);
         classifier = nn.Linear(FeatureDimension, classes);

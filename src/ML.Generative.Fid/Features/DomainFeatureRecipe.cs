@@ -1,6 +1,6 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
-using F = ML.Generative.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ML.Generative.Fid.Features;
 
@@ -47,8 +47,8 @@ public static class DomainFeatureRecipe
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
-                lossSum += loss.item<double>() * idx.shape[0];
-                correct += logits.argmax(1).eq(y).sum().item<long>();
+                lossSum += loss.ToDouble() * idx.shape[0];
+                correct += logits.argmax(1).eq(y).sum().ToInt64();
             }
             progress?.Report((epoch, lossSum / n, correct / n));
         }
@@ -66,7 +66,7 @@ public static class DomainFeatureRecipe
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(500, images.shape[0] - start);
-            correct += network.forward(images.narrow(0, start, len)).argmax(1).eq(labels.narrow(0, start, len)).sum().item<long>();
+            correct += network.forward(images.narrow(0, start, len)).argmax(1).eq(labels.narrow(0, start, len)).sum().ToInt64();
         }
         return (double)correct / images.shape[0];
     }

@@ -1,7 +1,7 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
-using F = ML.Generative.Torch.torch.nn.functional;
+using TorchSharp;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ML.Generative.Fid.Features;
 
@@ -34,7 +34,7 @@ internal sealed class DomainFeatures : FidFeatures
             var unexpected = weights.Keys.Where(k => !own.ContainsKey(k)).ToList();
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new ArgumentException($"{name}: not a domain feature network (missing: {string.Join(", ", missing)}; unexpected: {string.Join(", ", unexpected)})");
-            network.load_state_dict(weights);
+            ML.Generative.Serialization.StateDicts.LoadInto(network, weights);
         }
         catch
         {
@@ -57,7 +57,7 @@ internal sealed class DomainFeatures : FidFeatures
         // BT.601 luma, the weights the image loader uses for gray.
         if (x.shape[1] == 3) x = x.narrow(1, 0, 1) * 0.299 + x.narrow(1, 1, 1) * 0.587 + x.narrow(1, 2, 1) * 0.114;
         if (x.shape[2] != 28 || x.shape[3] != 28)
-            x = F.interpolate(x, new long[] { 28, 28 }, mode: nn.UpsampleMode.Bilinear, align_corners: false);
+            x = F.interpolate(x, new long[] { 28, 28 }, mode: InterpolationMode.Bilinear, align_corners: false);
         var f = network.Features(x);
         return (f, logits ? network.Classify(f) : null);
     }

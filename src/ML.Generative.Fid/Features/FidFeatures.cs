@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ML.Generative.Fid.Features;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid;
 
@@ -14,7 +14,11 @@ namespace ML.Generative.Fid;
 public abstract class FidFeatures : IDisposable
 {
     /// <summary>Sets the network's identity.</summary>
-    private protected FidFeatures(FeatureNetworkInfo network) => Network = network;
+    private protected FidFeatures(FeatureNetworkInfo network)
+    {
+        ML.Generative.Runtime.TorchRuntime.EnsureInitialized();
+        Network = network;
+    }
 
     /// <summary>Name, dimension and weights hash; every result carries it.</summary>
     public FeatureNetworkInfo Network { get; }
@@ -103,7 +107,7 @@ public abstract class FidFeatures : IDisposable
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"Inception weights file not found: {weightsPath}", weightsPath);
         var hash = Sha256File(weightsPath);
         var weights = weightsPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
-            ? (IReadOnlyDictionary<string, Tensor>)Torch.Serialization.SafeTensors.Load(weightsPath)
+            ? (IReadOnlyDictionary<string, Tensor>)ML.Generative.Serialization.SafeTensors.Load(weightsPath)
             : Checkpoints.TorchCheckpoint.Load(weightsPath).ToTensors();
         try
         {

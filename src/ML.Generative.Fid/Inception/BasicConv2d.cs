@@ -1,7 +1,7 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
-using F = ML.Generative.Torch.torch.nn.functional;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ML.Generative.Fid.Inception;
 
@@ -11,7 +11,7 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
     private readonly BatchNorm bn;
-    private readonly (long, long) stride, padding;
+    private readonly long[] stride, padding;
     private const double BatchNormEps = 0.001;
 
     // After FoldBatchNorm: the batch-norm (and an affine input map) folded into one convolution with a bias.
@@ -22,9 +22,11 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
     public BasicConv2d(long inChannels, long outChannels, (long, long) kernel, (long, long)? stride = null, (long, long)? padding = null)
         : base("BasicConv2d")
     {
-        this.stride = stride ?? (1, 1);
-        this.padding = padding ?? (0, 0);
-        conv = new Conv2d(inChannels, outChannels, kernel, this.stride, this.padding, hasBias: false);
+        var (sh, sw) = stride ?? (1, 1);
+        var (ph, pw) = padding ?? (0, 0);
+        this.stride = new[] { sh, sw };
+        this.padding = new[] { ph, pw };
+        conv = nn.Conv2d(inChannels, outChannels, kernel, (sh, sw), (ph, pw), bias: false);
         bn = nn.BatchNorm2d(outChannels, eps: BatchNormEps);
         RegisterComponents();
     }
@@ -67,7 +69,7 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
     public void FoldBatchNorm(double inputScale = 1, double inputShift = 0)
     {
         if (IsFolded) throw new InvalidOperationException("the batch-norm is already folded");
-        if (inputShift != 0 && padding != (0, 0))
+        if (inputShift != 0 && padding.Any(p => p != 0))
             throw new InvalidOperationException("an input shift folds exactly only into a convolution without padding");
         using var scope = NewDisposeScope();
         var w = conv.weight.to(ScalarType.Float64);
@@ -76,8 +78,9 @@ internal sealed class BasicConv2d : nn.Module<Tensor, Tensor>
         var bias = bn.bias!.to(ScalarType.Float64) - bn.running_mean!.to(ScalarType.Float64) * scale;
         if (inputShift != 0) bias = bias + weight.sum(new long[] { 1, 2, 3 }) * inputShift;
         weight = weight * inputScale;
-        var format = conv.weight.is_contiguous(MemoryFormat.ChannelsLast) && !conv.weight.is_contiguous() ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous;
-        foldedWeight = weight.to(conv.weight.dtype).contiguous(format).MoveToOuterDisposeScope();
+        var folded = weight.to(conv.weight.dtype).contiguous();
+        if (ChannelsLast.Is(conv.weight) && !conv.weight.is_contiguous()) folded = ChannelsLast.To(folded);
+        foldedWeight = folded.MoveToOuterDisposeScope();
         foldedBias = bias.to(conv.weight.dtype).MoveToOuterDisposeScope();
         register_buffer("folded_weight", foldedWeight, persistent: false);
         register_buffer("folded_bias", foldedBias, persistent: false);

@@ -1,7 +1,7 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
-using F = ML.Generative.Torch.torch.nn.functional;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ML.Generative.Fid.Inception;
 
@@ -138,9 +138,9 @@ public sealed class FidInceptionV3 : nn.Module
     {
         var x = images;
         if (images.shape[2] != InputSize || images.shape[3] != InputSize)
-            x = Replace(F.interpolate(images, new long[] { InputSize, InputSize }, mode: nn.UpsampleMode.Bilinear, align_corners: false));
+            x = Replace(F.interpolate(images, new long[] { InputSize, InputSize }, mode: InterpolationMode.Bilinear, align_corners: false));
         if (x.shape[1] == 1) x = Replace(x.expand(-1, 3, -1, -1));
-        if (channelsLastInput) x = Replace(x.contiguous(MemoryFormat.ChannelsLast));
+        if (channelsLastInput) x = Replace(ChannelsLast.To(x));
         return inputMapFolded ? x : Replace(x * 2 - 1);
 
         Tensor Replace(Tensor next)
@@ -159,7 +159,7 @@ public sealed class FidInceptionV3 : nn.Module
     /// </summary>
     internal void PrepareForInference(bool channelsLast)
     {
-        if (channelsLast) to(MemoryFormat.ChannelsLast);
+        if (channelsLast) ChannelsLast.Apply(this);
         channelsLastInput = channelsLast;
         Conv2d_1a_3x3.FoldBatchNorm(inputScale: 2, inputShift: -1);
         foreach (var unit in modules().OfType<BasicConv2d>().Where(u => !u.IsFolded)) unit.FoldBatchNorm();
@@ -178,6 +178,6 @@ public sealed class FidInceptionV3 : nn.Module
             throw new ArgumentException("the weights do not fit pytorch-fid's Inception-v3: " +
                 (missing.Count > 0 ? $"{missing.Count} missing ({string.Join(", ", missing.Take(8))}{(missing.Count > 8 ? ", ..." : "")}) " : "") +
                 (unexpected.Count > 0 ? $"{unexpected.Count} unexpected ({string.Join(", ", unexpected.Take(8))}{(unexpected.Count > 8 ? ", ..." : "")})" : ""));
-        load_state_dict(weights, strict: false);
+        ML.Generative.Serialization.StateDicts.LoadInto(this, weights, strict: false);
     }
 }

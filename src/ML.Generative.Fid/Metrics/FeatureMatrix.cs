@@ -1,4 +1,4 @@
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Metrics;
 
@@ -72,13 +72,13 @@ public sealed class FeatureMatrix
         ArgumentNullException.ThrowIfNull(features);
         if (features.Dimensions != 2)
             throw new ArgumentException($"features must be a 2-D (rows, dimension) tensor, got shape ({string.Join(", ", features.shape)})", nameof(features));
-        if (!features.dtype.IsFloatingPoint())
+        if (!torch.is_floating_point(features.dtype))
             throw new ArgumentException($"features must be a floating-point tensor, got {features.dtype}", nameof(features));
         var shape = features.shape;
         if (shape[0] > int.MaxValue || shape[1] > int.MaxValue)
             throw new ArgumentException($"features of shape ({shape[0]}, {shape[1]}) are too large", nameof(features));
         CheckShape((int)shape[0], (int)shape[1], features.numel(), nameof(features));
-        var values = features.data<double>();
+        var values = TensorData.ToDoubles(features);
         CheckFinite(values, nameof(features));
         return new FeatureMatrix(values, (int)shape[0], (int)shape[1]);
     }
@@ -98,8 +98,12 @@ public sealed class FeatureMatrix
     }
 
     /// <summary>A float64 (Count, Dimension) tensor on <paramref name="device"/>; the caller disposes it.</summary>
-    internal torch.Tensor ToTensor(Device device) =>
-        torch.tensor<double>(_values, new long[] { Count, Dimension }, device: device);
+    internal torch.Tensor ToTensor(torch.Device device)
+    {
+        var onCpu = TensorData.From(_values, Count, Dimension);
+        if (device.type == DeviceType.CPU) return onCpu;
+        using (onCpu) return onCpu.to(device);
+    }
 
     private static double[] Flatten(double[,] rows)
     {

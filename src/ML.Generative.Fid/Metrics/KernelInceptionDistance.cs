@@ -1,5 +1,5 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Metrics;
 
@@ -49,7 +49,7 @@ public static class KernelInceptionDistance
         MetricWarnings.FewerSamplesThanDimensions(warnings, "KID", "real", real.Count, real.Dimension);
         MetricWarnings.FewerSamplesThanDimensions(warnings, "KID", "generated", generated.Count, generated.Dimension);
 
-        var values = Estimates(real, generated, subsets, m, seed, device ?? Device.CPU);
+        var values = Estimates(real, generated, subsets, m, seed, device ?? CPU);
         var mean = values.Average();
         var std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
         return new KidResult(mean, std, subsets, m, real.Count, generated.Count, real.Dimension, warnings);
@@ -75,7 +75,7 @@ public static class KernelInceptionDistance
             var kyy = Kernel(ys, ys, d);
             var kxy = Kernel(xs, ys, d);
             var offDiagonal = (double)m * (m - 1);
-            values[s] = (OffDiagonalSum(kxx) + OffDiagonalSum(kyy)) / offDiagonal - 2 * kxy.sum().item<double>() / ((double)m * m);
+            values[s] = (OffDiagonalSum(kxx) + OffDiagonalSum(kyy)) / offDiagonal - 2 * kxy.sum().ToDouble() / ((double)m * m);
         }
         return values;
     }
@@ -83,7 +83,7 @@ public static class KernelInceptionDistance
     // (m, d) x (m, d) -> (m, m)
     private static Tensor Kernel(Tensor a, Tensor b, double d) => a.mm(b.t()).div_(d).add_(1.0).pow_(3);
 
-    private static double OffDiagonalSum(Tensor k) => k.sum().item<double>() - k.diagonal().sum().item<double>();
+    private static double OffDiagonalSum(Tensor k) => k.sum().ToDouble() - k.diagonal().sum().ToDouble();
 
     // A partial Fisher–Yates shuffle: the first m entries become a uniform draw without replacement.
     // The array keeps its order between draws; every draw is still uniform.
@@ -96,6 +96,7 @@ public static class KernelInceptionDistance
             (order[i], order[j]) = (order[j], order[i]);
             picked[i] = order[i];
         }
-        return tensor<long>(picked, device: device);
+        using var onCpu = TensorData.From(picked, picked.Length);
+        return onCpu.to(device);
     }
 }

@@ -1,5 +1,5 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Metrics;
 
@@ -47,7 +47,7 @@ public static class PrecisionRecall
         MetricWarnings.FewerSamplesThanDimensions(warnings, "Precision/recall", "real", real.Count, real.Dimension);
         MetricWarnings.FewerSamplesThanDimensions(warnings, "Precision/recall", "generated", generated.Count, generated.Dimension);
 
-        var (precision, recall) = Measure(real, generated, neighbours, batchSize, device ?? Device.CPU);
+        var (precision, recall) = Measure(real, generated, neighbours, batchSize, device ?? torch.CPU);
         return new PrecisionRecallResult(precision, recall, neighbours, real.Count, generated.Count, real.Dimension, warnings);
     }
 
@@ -71,10 +71,10 @@ public static class PrecisionRecall
             using var block = NewDisposeScope();
             var rows = Math.Min(batchSize, generated.Count - start);
             var d = SquaredDistances.Block(y.narrow(0, start, rows), yNorms.narrow(0, start, rows), x, xNorms); // (rows, nReal)
-            generatedInside += d.le(xRadii.unsqueeze(0)).any(1).sum().item<long>();
+            generatedInside += d.le(xRadii.unsqueeze(0)).any(1).sum().ToInt64();
             realCovered.add_(d.le(yRadii.narrow(0, start, rows).unsqueeze(1)).any(0));
         }
-        var realInside = realCovered.gt(0).sum().item<long>();
+        var realInside = realCovered.gt(0).sum().ToInt64();
         return ((double)generatedInside / generated.Count, (double)realInside / real.Count);
     }
 

@@ -1,4 +1,4 @@
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Metrics;
 

@@ -53,7 +53,7 @@ public static class NpzFile
     {
         var list = arrays.ToList();
         CheckNames(list);
-        ML.Generative.Torch.Serialization.AtomicFile.Write(path, stream => Write(stream, list, compress));
+        ML.Generative.Serialization.AtomicFile.Write(path, stream => Write(stream, list, compress));
     }
 
     /// <summary>Writes arrays as an .npz archive to a stream.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 using ML.Generative.Fid.Checkpoints;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Weights;
 

@@ -65,7 +65,7 @@ internal sealed class BatchedMappedDataView : IDataView
             this.ahead = ahead;
             active = needed.Select(c => c.Name).ToHashSet();
             inputs = new float[view.batchSize * view.inputSize];
-            if (ahead != null) readInput = ahead.GetGetter<float[]>(ahead.Schema[view.inputColumn]);
+            if (ahead is not null) readInput = ahead.GetGetter<float[]>(ahead.Schema[view.inputColumn]);
         }
 
         public override DataViewSchema Schema => view.Schema;
@@ -75,7 +75,7 @@ internal sealed class BatchedMappedDataView : IDataView
         public override bool MoveNext()
         {
             if (!main.MoveNext()) return false;
-            if (ahead != null && main.Position >= windowStart + windowCount) FillWindow();
+            if (ahead is not null && main.Position >= windowStart + windowCount) FillWindow();
             return true;
         }
 
@@ -109,7 +109,7 @@ internal sealed class BatchedMappedDataView : IDataView
             var size = vector.Size;
             ValueGetter<float[]> getter = (ref float[] value) =>
             {
-                if (value == null || value.Length != size) value = new float[size];
+                if (value is null || value.Length != size) value = new float[size];
                 Array.Copy(results[index], (main.Position - windowStart) * size, value, 0, size);
             };
             return CastGetter<TValue>(getter, column);

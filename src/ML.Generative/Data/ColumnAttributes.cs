@@ -54,12 +54,12 @@ internal sealed class ClassColumnMap<T>
     {
         var members = typeof(T).GetMembers(BindingFlags.Public | BindingFlags.Instance)
             .Where(m => m is FieldInfo or PropertyInfo { CanRead: true, GetMethod.IsPublic: true })
-            .Where(m => m.GetCustomAttribute<NoColumnAttribute>() == null)
+            .Where(m => m.GetCustomAttribute<NoColumnAttribute>() is null)
             .Where(m => m is not PropertyInfo p || p.GetIndexParameters().Length == 0)
             .OrderBy(m => m.MetadataToken);
         Members = members.Select(ToMember).ToArray();
         var dup = Members.GroupBy(m => m.Column).FirstOrDefault(g => g.Count() > 1);
-        if (dup != null) throw new ArgumentException($"{typeof(T).Name}: two members map to column '{dup.Key}'");
+        if (dup is not null) throw new ArgumentException($"{typeof(T).Name}: two members map to column '{dup.Key}'");
         Schema = DataViewSchema.Create(Members.Select(m => (m.Column, m.Type)).ToArray());
     }
 

@@ -20,7 +20,7 @@ internal sealed class EnumerableDataView<T> : IRowIndexedDataView where T : clas
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        if (rand == null || !CanShuffle) return new Cursor(this, rows.GetEnumerator(), columnsNeeded);
+        if (rand is null || !CanShuffle) return new Cursor(this, rows.GetEnumerator(), columnsNeeded);
         return GetRowCursor(columnsNeeded, Permutation.Create(List.Count, rand));
     }
 
@@ -119,7 +119,7 @@ internal static class EnumerableReader
         foreach (var m in map.Members.Where(m => m.CanWrite))
         {
             var col = view.Schema.GetColumnOrNull(m.Column);
-            if (col == null)
+            if (col is null)
             {
                 if (ignoreMissingColumns) continue;
                 throw new SchemaMismatchException(m.Column, m.Type.ToString()!, null,

@@ -29,7 +29,7 @@ internal sealed class IdxDataView : IndexedDataView
         (height, width) = (imageDims[1], imageDims[2]);
         long n = imageDims[0];
         var b = new DataViewSchema.Builder().AddColumn("Image", new ImageDataViewType(height, width, 1));
-        if (labelsPath != null)
+        if (labelsPath is not null)
         {
             var (labelDims, labelData) = Read(labelsPath);
             if (labelDims.Length != 1) throw new InvalidDataException($"{labelsPath}: an IDX labels file has 1 dimension, this one has {labelDims.Length}");

@@ -28,9 +28,9 @@ public sealed class ImageData
     /// <summary>Samples per pixel: 1 (gray), 3 (RGB) or 4 (RGBA).</summary>
     public int Channels { get; }
     /// <summary>8 or 16.</summary>
-    public int BitDepth => Pixels16 != null ? 16 : 8;
+    public int BitDepth => Pixels16 is not null ? 16 : 8;
     /// <summary>The largest sample value: 255 or 65535.</summary>
-    public float MaxValue => Pixels16 != null ? 65535f : 255f;
+    public float MaxValue => Pixels16 is not null ? 65535f : 255f;
     /// <summary>The samples of an 8-bit image (null for 16-bit).</summary>
     public byte[]? Pixels { get; }
     /// <summary>The samples of a 16-bit image (null for 8-bit).</summary>
@@ -44,12 +44,12 @@ public sealed class ImageData
         get
         {
             var i = (y * Width + x) * Channels + c;
-            return Pixels16 != null ? Pixels16[i] : Pixels![i];
+            return Pixels16 is not null ? Pixels16[i] : Pixels![i];
         }
     }
 
     /// <summary>The sample at flat index <paramref name="i"/> as a float in 0 .. <see cref="MaxValue"/>.</summary>
-    internal float Sample(int i) => Pixels16 != null ? Pixels16[i] : Pixels![i];
+    internal float Sample(int i) => Pixels16 is not null ? Pixels16[i] : Pixels![i];
 
     /// <summary>A new image of the same depth from float samples in 0 .. MaxValue (rounded, clamped).</summary>
     internal static ImageData FromFloats(int width, int height, int channels, ReadOnlySpan<float> samples, int bitDepth, string? source)
@@ -74,5 +74,5 @@ public sealed class ImageData
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Width}x{Height}x{Channels} ({BitDepth}-bit){(Source != null ? " " + Source : "")}";
+    public override string ToString() => $"{Width}x{Height}x{Channels} ({BitDepth}-bit){(Source is not null ? " " + Source : "")}";
 }

@@ -9,7 +9,7 @@ namespace ML.Generative.Data;
 /// </summary>
 internal sealed class ImageFolderDataView : IDataView
 {
-    internal static readonly string[] DefaultExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".pgm", ".ppm", ".psd" };
+    internal static readonly string[] DefaultExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp" };
 
     private readonly string root;
     private readonly bool recursive;
@@ -44,7 +44,7 @@ internal sealed class ImageFolderDataView : IDataView
 
     private IEnumerable<(string Path, int Label)> Files()
     {
-        if (classes == null)
+        if (classes is null)
         {
             foreach (var f in Walk(root)) yield return (f, -1);
             yield break;

@@ -1,4 +1,4 @@
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Data;
 
@@ -52,7 +52,7 @@ public static class ImageGrid
     {
         if (batch.dim() != 4) throw new ArgumentException($"a batch of images is [B, C, H, W], not [{string.Join(", ", batch.shape)}]");
         var s = batch.shape;
-        var values = batch.data<float>();
+        var values = ML.Generative.Tensors.TensorData.ToFloats(batch);
         var size = (int)(s[1] * s[2] * s[3]);
         var images = Enumerable.Range(0, (int)s[0]).Select(i => FromChw(values.AsSpan(i * size, size), (int)s[1], (int)s[2], (int)s[3])).ToList();
         return Tile(images, columns, padding);

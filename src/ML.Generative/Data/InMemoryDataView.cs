@@ -56,7 +56,7 @@ public sealed class InMemoryDataView : IRowIndexedDataView
     /// <summary>Copies <paramref name="source"/> into <paramref name="value"/>, reusing it when the length matches.</summary>
     internal static void CopyVector<T>(T[] source, ref T[] value)
     {
-        if (value == null || value.Length != source.Length) value = new T[source.Length];
+        if (value is null || value.Length != source.Length) value = new T[source.Length];
         Array.Copy(source, value, source.Length);
     }
 }

@@ -35,7 +35,7 @@ internal abstract class IndexedDataView : IRowIndexedDataView
     protected abstract Delegate MakeGetter(DataViewSchema.Column column, Func<long> row);
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new Cursor(this, columnsNeeded, rand == null ? null : Permutation.Create(RowCount, rand));
+        new Cursor(this, columnsNeeded, rand is null ? null : Permutation.Create(RowCount, rand));
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, IReadOnlyList<long> rows)
     {
@@ -69,7 +69,7 @@ internal abstract class IndexedDataView : IRowIndexedDataView
         {
             if (position + 1 >= count) { row = -1; return false; }
             position++;
-            row = order != null ? order[(int)position] : position;
+            row = order is not null ? order[(int)position] : position;
             return true;
         }
 
@@ -98,7 +98,7 @@ internal sealed class SubsetDataView : IRowIndexedDataView
     public bool CanShuffle => true;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        source.GetRowCursor(columnsNeeded, rand == null ? rows : Permutation.Create(rows.LongLength, rand).Select(i => rows[i]).ToArray());
+        source.GetRowCursor(columnsNeeded, rand is null ? rows : Permutation.Create(rows.LongLength, rand).Select(i => rows[i]).ToArray());
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, IReadOnlyList<long> order) =>
         source.GetRowCursor(columnsNeeded, order.Select(i => rows[i]).ToArray());

@@ -81,7 +81,7 @@ public static class NamedDatasets
     {
         var seen = new HashSet<string>();
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "MLGenerative.sln")) && seen.Add(dir.FullName))
                 {
                     yield return dir.FullName;

@@ -19,7 +19,7 @@ internal sealed class ShuffleDataView : IDataView
     }
 
     /// <summary>True when cursors are full permutations (random access and a known count).</summary>
-    internal bool IsFullPermutation => source.CanShuffle && source.GetRowCount() != null;
+    internal bool IsFullPermutation => source.CanShuffle && source.GetRowCount() is not null;
 
     public DataViewSchema Schema => source.Schema;
     public long? GetRowCount() => source.GetRowCount();

@@ -1,8 +1,7 @@
+using ML.Generative.Tensors;
 using System.Collections.Concurrent;
-using ML.Generative.Data.Native;
 using ML.Generative.Data.Transforms;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Native;
+using TorchSharp;
 
 namespace ML.Generative.Data;
 
@@ -70,7 +69,7 @@ internal sealed class TensorBatches : IEnumerable<DataBatch>
         var c = shape.Require(column, t => t is ImageDataViewType { IsKnownSize: true, Channels: > 0 } ||
             t is VectorDataViewType { IsKnownSize: true } v && v.ItemType.Equals(NumberDataViewType.Single),
             "Image of known size and channels, or Vector<Single> of known shape");
-        if (options.LabelColumn != null)
+        if (options.LabelColumn is not null)
             shape.Require(options.LabelColumn, t => t is KeyDataViewType || t.Equals(NumberDataViewType.Int32) || t.Equals(NumberDataViewType.UInt32), "a label (Key, UInt32 or Int32)");
         rowShape = c.Type is ImageDataViewType it ? new long[] { it.Channels, it.Height, it.Width }
             : ((VectorDataViewType)c.Type).Dimensions.Select(d => (long)d).ToArray();
@@ -90,26 +89,26 @@ internal sealed class TensorBatches : IEnumerable<DataBatch>
     private IEnumerable<DataBatch> Produce(Random? rand)
     {
         var cols = new List<DataViewSchema.Column> { column };
-        if (options.LabelColumn != null) cols.Add(data.Schema[options.LabelColumn]);
+        if (options.LabelColumn is not null) cols.Add(data.Schema[options.LabelColumn]);
         using var cursor = data.GetRowCursor(cols, rand);
         var fill = RowWriter(cursor);
-        var label = options.LabelColumn == null ? null : LabelReader(cursor, data.Schema[options.LabelColumn]);
+        var label = options.LabelColumn is null ? null : LabelReader(cursor, data.Schema[options.LabelColumn]);
         var b = options.BatchSize;
         while (true)
         {
             var features = torch.empty(new[] { (long)b }.Concat(rowShape).ToArray());
-            var labels = label == null ? null : new long[b];
+            var labels = label is null ? null : new long[b];
             var n = 0;
             try
             {
                 unsafe
                 {
-                    var ptr = BatchNative.mlg_batch_float_data(features.Handle);
-                    if (ptr == null) throw new TorchException("cannot write into the batch tensor");
+                    // torch.empty gives a contiguous float32 CPU tensor: rows are written straight into it.
+                    var ptr = (float*)TensorData.DataPointer(features);
                     while (n < b && cursor.MoveNext())
                     {
                         fill(new Span<float>(ptr + (long)n * rowSize, rowSize));
-                        if (labels != null) labels[n] = label!();
+                        if (labels is not null) labels[n] = label!();
                         n++;
                     }
                 }
@@ -130,7 +129,7 @@ internal sealed class TensorBatches : IEnumerable<DataBatch>
                 features = whole.narrow(0, 0, n);
                 whole.Dispose();
             }
-            var labelTensor = labels == null ? null : torch.tensor(labels.AsSpan(0, n), new long[] { n });
+            var labelTensor = labels is null ? null : TensorData.From(labels.AsSpan(0, n), n);
             yield return new DataBatch(features, labelTensor, n);
             if (n < b) yield break;
         }
@@ -179,8 +178,8 @@ internal sealed class TensorBatches : IEnumerable<DataBatch>
             while (batches.MoveNext())
             {
                 var batch = batches.Current;
-                DisposeScope.Current?.Include(batch.Features);
-                if (batch.Labels != null) DisposeScope.Current?.Include(batch.Labels);
+                TensorData.AdoptIntoCurrentScope(batch.Features);
+                if (batch.Labels is not null) TensorData.AdoptIntoCurrentScope(batch.Labels);
                 yield return batch;
             }
     }
@@ -208,11 +207,11 @@ internal sealed class TensorBatches : IEnumerable<DataBatch>
         {
             foreach (var batch in queue.GetConsumingEnumerable())
             {
-                DisposeScope.Current?.Include(batch.Features);
-                if (batch.Labels != null) DisposeScope.Current?.Include(batch.Labels);
+                TensorData.AdoptIntoCurrentScope(batch.Features);
+                if (batch.Labels is not null) TensorData.AdoptIntoCurrentScope(batch.Labels);
                 yield return batch;
             }
-            if (failure != null) throw new InvalidOperationException($"loading batches failed: {failure.Message}", failure);
+            if (failure is not null) throw new InvalidOperationException($"loading batches failed: {failure.Message}", failure);
         }
         finally
         {

@@ -1,8 +1,8 @@
 using ML.Generative.Models;
 using ML.Generative.Models.Losses;
 using ML.Generative.Pipeline;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Evaluation;
 
@@ -72,11 +72,11 @@ public sealed class OneClassScorer
         using var scope = NewDisposeScope();
         var train = Images(before, ae, trainNormal);
         var latents = cat(train.split(BatchSize).Select(b => ae.Embed(b)).ToList());
-        var mean = latents.mean(0);
+        var mean = latents.mean(new long[] { 0 });
         var std = latents.std(0, unbiased: false).clamp_min(1e-6);
         var validation = Images(before, ae, validationNormal);
         if (validation.shape[0] < 2) throw new ArgumentException("one-class scoring needs at least 2 validation images", nameof(validationNormal));
-        var unitRange = train.min().item<float>() >= 0 && train.max().item<float>() <= 1;
+        var unitRange = train.min().ToSingle() >= 0 && train.max().ToSingle() <= 1;
         var scorer = new OneClassScorer(ae, before, mean.data<float>().ToArray(), std.data<float>().ToArray(), unitRange);
 
         var normalScores = scorer.Raw(validation);

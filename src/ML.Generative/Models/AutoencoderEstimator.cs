@@ -1,8 +1,8 @@
 using ML.Generative.Data;
 using ML.Generative.Models.Networks;
 using ML.Generative.Training;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models;
 
@@ -60,6 +60,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
     public AutoencoderTransformer Fit(IDataView input)
     {
+        Runtime.TorchRuntime.EnsureInitialized();
         var device = TrainingDevice(Options.Device);
         var (c, h, _) = ImageShape(input.Schema, Options.InputColumn);
         var arch = ConvArchitecture.ForImage(c, h, Options.Width);
@@ -123,7 +124,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
     private static Device TrainingDevice(string description)
     {
-        var device = Device.Parse(description);
+        var device = Devices.Parse(description);
         if (device.type == DeviceType.CUDA && !cuda.is_available())
             throw new ArgumentException($"Device '{description}': CUDA is not available here (this libtorch has no CUDA support or no GPU is visible); use \"cpu\"");
         return device;
@@ -143,8 +144,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
     // The decoder's output range must cover the data: sigmoid for [0, 1], tanh for [−1, 1], linear otherwise.
     private static OutputActivation ActivationFor(Tensor images)
     {
-        var min = images.min().item<float>();
-        var max = images.max().item<float>();
+        var min = images.min().ToSingle();
+        var max = images.max().ToSingle();
         return min >= 0 && max <= 1 ? OutputActivation.Sigmoid : min >= -1 && max <= 1 ? OutputActivation.Tanh : OutputActivation.None;
     }
 

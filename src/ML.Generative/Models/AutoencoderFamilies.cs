@@ -34,19 +34,19 @@ internal static class AutoencoderFamilies
 
     private static FamilyParts BuildVae(VaeOptions o, ConvArchitecture arch, OutputActivation act)
     {
-        var net = new VaeNetwork(arch, o.LatentSize, act);
+        var net = new VaeNetwork(arch, o.LatentSize, act, encoderNetwork: o.EncoderNetwork, decoderNetwork: o.DecoderNetwork);
         return new FamilyParts(new VaeObjective(net, o.ReconstructionLoss, o.Beta, o.KlWarmupFraction, o.Optimizer), new VaeModel(net, net));
     }
 
     private static FamilyParts BuildAe(AeOptions o, ConvArchitecture arch, OutputActivation act)
     {
-        var net = new AutoencoderNetwork(arch, o.LatentSize, act, o.ShakeShakeBlocks);
+        var net = new AutoencoderNetwork(arch, o.LatentSize, act, o.ShakeShakeBlocks, o.EncoderNetwork, o.DecoderNetwork);
         return new FamilyParts(new AutoencoderObjective(net, o.ReconstructionLoss, o.Optimizer), new CodeModel(net, net, o.Sampling, cacheSize: o.CachedLatents));
     }
 
     private static FamilyParts BuildWae(WaeOptions o, ConvArchitecture arch, OutputActivation act)
     {
-        var ae = new AutoencoderNetwork(arch, o.LatentSize, act);
+        var ae = new AutoencoderNetwork(arch, o.LatentSize, act, encoderNetwork: o.EncoderNetwork, decoderNetwork: o.DecoderNetwork);
         if (o.Penalty == WaePenalty.Mmd)
             return new FamilyParts(new AutoencoderObjective(ae, o.ReconstructionLoss, o.Optimizer, new MmdPenalty(o.Lambda, o.Kernel, o.PriorVariance)),
                 new CodeModel(ae, ae, null, o.PriorVariance));
@@ -57,7 +57,7 @@ internal static class AutoencoderFamilies
 
     private static FamilyParts BuildVaeGan(VaeGanOptions o, ConvArchitecture arch, OutputActivation act)
     {
-        var vae = new VaeNetwork(arch, o.LatentSize, act, o.UNet);
+        var vae = new VaeNetwork(arch, o.LatentSize, act, o.UNet, o.EncoderNetwork, o.DecoderNetwork);
         var net = new VaeGanNetwork(vae, new ImageDiscriminator(arch.ImageChannels, arch.ImageSize, o.DiscriminatorWidth));
         var objective = new VaeGanObjective(net, o.Optimizer, o.DiscriminatorOptimizer, o.LambdaVae, o.LambdaGan, o.SkipNoise, o.ReconstructionLoss);
         return new FamilyParts(objective, new VaeModel(net, vae, o.SkipNoise, o.SkipSampling));

@@ -2,8 +2,8 @@ using ML.Generative.Models.Autoencoder;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
 using ML.Generative.Models.VaeGan;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models;
 
@@ -126,8 +126,8 @@ internal sealed class VaeModel : IAutoencoderModel
             {
                 var (_, _, skips) = vae.EncodeWithSkips(batch);
                 var d = skips.Select(s => s.to(ScalarType.Float64)).ToArray();
-                sum = sum is null ? d.Select(s => s.sum(0)).ToArray() : sum.Select((t, i) => t + d[i].sum(0)).ToArray();
-                sumSq = sumSq is null ? d.Select(s => (s * s).sum(0)).ToArray() : sumSq.Select((t, i) => t + (d[i] * d[i]).sum(0)).ToArray();
+                sum = sum is null ? d.Select(s => s.sum(dim: 0)).ToArray() : sum.Select((t, i) => t + d[i].sum(dim: 0)).ToArray();
+                sumSq = sumSq is null ? d.Select(s => (s * s).sum(dim: 0)).ToArray() : sumSq.Select((t, i) => t + (d[i] * d[i]).sum(dim: 0)).ToArray();
             }
         var n = (double)images.shape[0];
         var means = sum!.Select(s => s / n).ToArray();

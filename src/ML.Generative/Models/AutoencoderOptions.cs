@@ -56,6 +56,15 @@ public abstract record AutoencoderOptions : TrainerOptions
     /// evolved; 0 = none.</summary>
     public int EpochSamples { get; init; }
 
+    /// <summary>A TorchSharp encoder of your own, by the name it was registered under with
+    /// <see cref="CustomNetworks.Register"/> (null: the built-in convolutional encoder). It maps images to features
+    /// of any size; the model's linear heads take the flattened features to the latent code.</summary>
+    public string? EncoderNetwork { get; init; }
+
+    /// <summary>A TorchSharp decoder of your own, by its registered name (null: the built-in one). It maps codes to
+    /// images; the model applies <see cref="OutputActivation"/> to its output.</summary>
+    public string? DecoderNetwork { get; init; }
+
     /// <summary>Device to train on: "cpu", "cuda" or "cuda:N". The fitted transformer runs on the CPU.</summary>
     public string Device { get; init; } = "cpu";
 
@@ -70,6 +79,10 @@ public abstract record AutoencoderOptions : TrainerOptions
             throw new ArgumentException($"ReconstructionLoss BinaryCrossEntropy needs pixels in [0, 1] and a sigmoid output, but OutputActivation is {a}");
         if (EpochSamples is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(EpochSamples), EpochSamples, "EpochSamples must be in [0, 256]");
         Optimizer.Validate(GetType().Name);
-        _ = ML.Generative.Torch.Device.Parse(Device);
+        _ = Tensors.Devices.Parse(Device);
+        if (EncoderNetwork is { } e && !CustomNetworks.IsRegistered(NetworkRole.Encoder, e))
+            throw new ArgumentException($"EncoderNetwork '{e}' is not registered: call CustomNetworks.Register(NetworkRole.Encoder, \"{e}\", …) first", nameof(EncoderNetwork));
+        if (DecoderNetwork is { } d && !CustomNetworks.IsRegistered(NetworkRole.Decoder, d))
+            throw new ArgumentException($"DecoderNetwork '{d}' is not registered: call CustomNetworks.Register(NetworkRole.Decoder, \"{d}\", …) first", nameof(DecoderNetwork));
     }
 }

@@ -1,3 +1,4 @@
+using ML.Generative.Tensors;
 using System.Text.Json;
 using ML.Generative.Data;
 using ML.Generative.Models.Losses;
@@ -6,8 +7,8 @@ using ML.Generative.Models.Sampling;
 using ML.Generative.Models.VaeGan;
 using ML.Generative.Pipeline;
 using ML.Generative.Training;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models;
 
@@ -93,11 +94,11 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     {
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
-        var x = tensor(inputs.AsSpan(0, count * (int)ImageShape.Aggregate(1L, (a, b) => a * b)), new[] { (long)count }.Concat(ImageShape).ToArray());
+        var x = TensorData.From(inputs.AsSpan(0, count * (int)ImageShape.Aggregate(1L, (a, b) => a * b)), new[] { (long)count }.Concat(ImageShape).ToArray());
         var latent = model.Embed(x);
         var reconstruction = model.Reconstruct(x);
         var error = ReconstructionErrors.PerImage(reconstruction, x, Options.ErrorMetric);
-        return new[] { latent.data<float>(), reconstruction.data<float>(), error.data<float>() };
+        return new[] { TensorData.ToFloats(latent), TensorData.ToFloats(reconstruction), TensorData.ToFloats(error) };
     }
 
     /// <summary>True for a decoder that also takes skip features (the U-Net VAE-GAN): its samples draw them as
@@ -133,7 +134,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     /// <summary>Sampled images as a (count, C, H, W) tensor (the caller disposes it).</summary>
     public Tensor SampleTensor(int count, long seed = 0, SkipSampling? skipSampling = null)
     {
-        if (skipSampling != null && !model.UsesSkips)
+        if (skipSampling is not null && !model.UsesSkips)
             throw new ArgumentException($"skipSampling applies only to the U-Net VAE-GAN; this model ({Kind}) has no skip inputs", nameof(skipSampling));
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
@@ -157,7 +158,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
         if (latents.Count == 0) throw new ArgumentException("no latent codes to decode", nameof(latents));
         if (latents.Any(l => l.Length != LatentSize)) throw new ArgumentException($"every latent code must have {LatentSize} values", nameof(latents));
         using var scope = NewDisposeScope();
-        using var z = tensor(latents.SelectMany(l => l).ToArray(), new long[] { latents.Count, LatentSize });
+        using var z = TensorData.From(latents.SelectMany(l => l).ToArray(), latents.Count, LatentSize);
         return ToView(DecodeTensor(z, seed));
     }
 
@@ -170,7 +171,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
             throw new ArgumentException($"images must have {size} values ({string.Join("x", ImageShape)})");
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
-        var x = tensor(fromImage.Concat(toImage).ToArray(), new[] { 2L }.Concat(ImageShape).ToArray());
+        var x = TensorData.From(fromImage.Concat(toImage).ToArray(), new[] { 2L }.Concat(ImageShape).ToArray());
         var z = model.Embed(x);
         var path = LatentInterpolation.Path(z[0], z[1], steps, kind);
         return ToView(model.Decode(path, 0));
@@ -180,7 +181,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
     {
         var n = (int)images.shape[0];
         var size = (int)ImageShape.Aggregate(1L, (a, b) => a * b);
-        var flat = images.data<float>();
+        var flat = TensorData.ToFloats(images);
         var rows = new float[n][];
         for (var i = 0; i < n; i++) rows[i] = flat.AsSpan(i * size, size).ToArray();
         var schema = new DataViewSchema.Builder();
@@ -218,7 +219,7 @@ public sealed class AutoencoderTransformer : ITransformer, IDisposable
         var weights = context.ReadTensors("weights");
         try
         {
-            parts.Model.Network.load_state_dict(weights);
+            Serialization.StateDicts.LoadInto(parts.Model.Network, weights);
         }
         finally
         {

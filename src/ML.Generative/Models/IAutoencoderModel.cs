@@ -1,6 +1,6 @@
 using ML.Generative.Models.VaeGan;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models;
 

@@ -34,6 +34,7 @@ public static partial class ModelComponentRegistry
 
     internal static ITransformer Load(ModelLoadContext context)
     {
+        Runtime.TorchRuntime.EnsureInitialized();
         if (!loaders.ContainsKey(context.Kind)) LoadCompanionPackage(context.Kind);
         return loaders.TryGetValue(context.Kind, out var load)
             ? load(context)
@@ -67,7 +68,7 @@ public static partial class ModelComponentRegistry
         }
     }
 
-    internal static bool IsValidKind(string? kind) => kind != null && KindName().IsMatch(kind);
+    internal static bool IsValidKind(string? kind) => kind is not null && KindName().IsMatch(kind);
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex KindName();

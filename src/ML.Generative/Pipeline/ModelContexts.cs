@@ -1,8 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
+using TorchSharp;
+using ML.Generative.Serialization;
 
 namespace ML.Generative.Pipeline;
 
@@ -65,7 +66,7 @@ public sealed partial class ModelSaveContext
 
     internal static void CheckEntryName(string name)
     {
-        if (name == null || !EntryName().IsMatch(name) || name.Contains(".."))
+        if (name is null || !EntryName().IsMatch(name) || name.Contains(".."))
             throw new ArgumentException($"'{name}' is not a valid entry name (letters, digits, '.', '-', '_', at most 100, no '..')", nameof(name));
     }
 
@@ -120,13 +121,13 @@ public sealed class ModelLoadContext
 
     /// <summary>The tensors of a safetensors entry written by <see cref="ModelSaveContext.AddTensors"/>, on <paramref name="device"/>
     /// (default CPU). The entry is untrusted: the safetensors reader checks its header, offsets and sizes.</summary>
-    public Dictionary<string, torch.Tensor> ReadTensors(string name, Device? device = null)
+    public Dictionary<string, torch.Tensor> ReadTensors(string name, torch.Device? device = null)
     {
         try
         {
             return SafeTensors.Load(OpenEntry(name), $"stage {StageIndex} ({Kind}) entry '{name}'", device);
         }
-        catch (Exception e) when (e is not InvalidDataException and (IOException or FormatException or ArgumentException or TorchException))
+        catch (Exception e) when (e is not InvalidDataException and (IOException or FormatException or ArgumentException or ExternalException))
         {
             throw new InvalidDataException($"stage {StageIndex} ({Kind}) entry '{name}' is not valid safetensors: {e.Message}", e);
         }

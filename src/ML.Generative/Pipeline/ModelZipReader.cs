@@ -80,7 +80,7 @@ internal static class ModelZipReader
     private static Dictionary<string, byte[]> ReadEntries(ZipArchive zip, JsonNode? node, int stage, long maxEntryBytes)
     {
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (node == null) return result;
+        if (node is null) return result;
         if (node is not JsonArray list) throw new InvalidDataException($"stage {stage}: entries is not a list");
         foreach (var e in list)
         {

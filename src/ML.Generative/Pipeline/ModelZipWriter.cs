@@ -47,7 +47,7 @@ internal static class ModelZipWriter
         {
             var ctx = new ModelSaveContext(i);
             stages[i].Save(ctx);
-            if (ctx.Kind == null) throw new InvalidOperationException($"stage {i} ({stages[i].GetType().Name}) saved no component kind");
+            if (ctx.Kind is null) throw new InvalidOperationException($"stage {i} ({stages[i].GetType().Name}) saved no component kind");
             if (!ModelComponentRegistry.IsRegistered(ctx.Kind))
                 throw new InvalidOperationException($"stage {i} saved kind '{ctx.Kind}', which is not registered: it could not be loaded back");
             schema = stages[i].GetOutputSchema(schema);
@@ -68,7 +68,7 @@ internal static class ModelZipWriter
         }
         manifest["stages"] = stageNodes;
         var manifestBytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString(ModelJson.Options));
-        Torch.Serialization.AtomicFile.Write(path, stream =>
+        Serialization.AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             Add(zip, "manifest.json", manifestBytes);

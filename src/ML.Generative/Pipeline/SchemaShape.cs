@@ -15,7 +15,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
     {
         this.columns = columns.ToArray();
         var dup = this.columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-        if (dup != null) throw new ArgumentException($"column '{dup.Key}' appears twice");
+        if (dup is not null) throw new ArgumentException($"column '{dup.Key}' appears twice");
     }
 
     /// <summary>How many values a column holds per row.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
+using TorchSharp;
+using ML.Generative.Serialization;
 
 namespace ML.Generative.Training;
 

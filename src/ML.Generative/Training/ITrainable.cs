@@ -1,5 +1,6 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Training;
 
@@ -11,7 +12,7 @@ namespace ML.Generative.Training;
 /// <param name="UpdatesPerBatch">Updates per batch (e.g. several critic updates per generator update in WGAN).</param>
 public sealed record Objective(
     string Name,
-    IReadOnlyList<nn.Parameter> Parameters,
+    IReadOnlyList<Parameter> Parameters,
     OptimizerOptions Optimizer,
     Func<Tensor, TrainingContext, LossResult> Loss,
     int UpdatesPerBatch = 1);

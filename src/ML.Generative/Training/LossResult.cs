@@ -1,4 +1,4 @@
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Training;
 
@@ -26,14 +26,14 @@ public sealed class LossResult : IDisposable
         var values = new Dictionary<string, double>();
         if (Total.device.type == DeviceType.CPU)
         {
-            values["loss"] = Total.item<double>();
-            foreach (var (name, value) in Terms) values[name] = value.item<double>();
+            values["loss"] = Total.ToDouble();
+            foreach (var (name, value) in Terms) values[name] = value.ToDouble();
             return values;
         }
         // On a GPU each read waits for the device: read every term in one transfer.
         using var scope = torch.NewDisposeScope();
         var all = torch.stack(new[] { Total }.Concat(Terms.Select(t => t.Value)).Select(t => t.detach().reshape(1)).ToArray())
-            .to(torch.ScalarType.Float64, Device.CPU).data<double>();
+            .to(torch.ScalarType.Float64, torch.CPU).data<double>().ToArray();
         values["loss"] = all[0];
         for (var i = 0; i < Terms.Count; i++) values[Terms[i].Name] = all[i + 1];
         return values;

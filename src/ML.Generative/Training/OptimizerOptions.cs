@@ -1,5 +1,6 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Training;
 
@@ -41,12 +42,12 @@ public sealed record OptimizerOptions
         if (Momentum < 0) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, $"{owner}: momentum must be >= 0");
     }
 
-    public optim.Optimizer Create(IEnumerable<Tensor> parameters) => Kind switch
+    public optim.Optimizer Create(IEnumerable<Parameter> parameters) => Kind switch
     {
         OptimizerKind.Adam => optim.Adam(parameters, LearningRate, Beta1, Beta2, weight_decay: WeightDecay),
         OptimizerKind.AdamW => optim.AdamW(parameters, LearningRate, Beta1, Beta2, weight_decay: WeightDecay),
         OptimizerKind.SGD => optim.SGD(parameters, LearningRate, Momentum, weight_decay: WeightDecay),
-        OptimizerKind.RMSprop => optim.RMSprop(parameters, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
+        OptimizerKind.RMSprop => optim.RMSProp(parameters, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown optimizer"),
     };
 }

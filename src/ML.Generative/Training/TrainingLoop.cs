@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Training;
 
@@ -33,15 +33,14 @@ public sealed class TrainingLoop
     public TrainingHistory Run(ITrainable model, IBatchSource train, IBatchSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        Runtime.TorchRuntime.EnsureInitialized();
         var objectives = model.Objectives;
         if (objectives.Count == 0) throw new ArgumentException("the model has no objective to train");
         foreach (var o in objectives) o.Optimizer.Validate(o.Name);
         var optimizers = objectives.Select(o => o.Optimizer.Create(o.Parameters)).ToArray();
-        var workers = options.DataParallelWorkers ?? 1;
-        using var parallel = workers > 1 ? new DataParallelStep(workers) : null;
         try
         {
-            return RunEpochs(model, optimizers, parallel, train, validation, progress, cancellation);
+            return RunEpochs(model, optimizers, train, validation, progress, cancellation);
         }
         finally
         {
@@ -49,7 +48,7 @@ public sealed class TrainingLoop
         }
     }
 
-    private TrainingHistory RunEpochs(ITrainable model, optim.Optimizer[] optimizers, DataParallelStep? parallel, IBatchSource train,
+    private TrainingHistory RunEpochs(ITrainable model, optim.Optimizer[] optimizers, IBatchSource train,
         IBatchSource? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var objectives = model.Objectives;
@@ -75,7 +74,7 @@ public sealed class TrainingLoop
                 using var batchOwner = batch;
                 cancellation.ThrowIfCancellationRequested();
                 var context = new TrainingContext(epoch, step, totalSteps, true);
-                var values = Step(objectives, optimizers, batch.device.type == DeviceType.CPU ? parallel : null, batch, context);
+                var values = Step(objectives, optimizers, batch, context);
                 var n = batch.shape[0];
                 epochLosses.Add(values, n);
                 step++;
@@ -93,7 +92,7 @@ public sealed class TrainingLoop
             history.Steps = step;
             history.TrainingSeconds = trainSeconds;
             history.ImagesPerSecond = step * (double)options.BatchSize / Math.Max(1e-9, trainSeconds);
-            if (checkpoints != null) SaveCheckpoint(model, optimizers, epoch + 1, step, history);
+            if (checkpoints is not null) SaveCheckpoint(model, optimizers, epoch + 1, step, history);
             progress?.Report(new TrainingProgress
             {
                 Epoch = epoch, Epochs = options.Epochs, Step = step, TotalSteps = totalSteps, Losses = record.Train,
@@ -124,7 +123,7 @@ public sealed class TrainingLoop
 
     /// <summary>One batch: each objective's updates in order; returns the logged values.</summary>
     private static IReadOnlyDictionary<string, double> Step(IReadOnlyList<Objective> objectives, optim.Optimizer[] optimizers,
-        DataParallelStep? parallel, Tensor batch, TrainingContext context)
+        Tensor batch, TrainingContext context)
     {
         var values = new Dictionary<string, double>();
         for (var i = 0; i < objectives.Count; i++)
@@ -133,9 +132,7 @@ public sealed class TrainingLoop
             for (var u = 0; u < objective.UpdatesPerBatch; u++)
             {
                 optimizers[i].zero_grad();
-                var logged = parallel != null && batch.shape[0] >= parallel.Workers
-                    ? parallel.LossAndBackward(objective, batch, context)
-                    : LossAndBackward(objective, batch, context);
+                var logged = LossAndBackward(objective, batch, context);
                 // Checked before the update, so a diverged loss never reaches the weights.
                 foreach (var (name, value) in logged)
                     if (!double.IsFinite(value))
@@ -197,7 +194,7 @@ public sealed class TrainingLoop
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (key, value) in model.Network.state_dict()) tensors["model." + key] = value;
         for (var i = 0; i < optimizers.Length; i++)
-            foreach (var (key, value) in optimizers[i].state_dict())
+            foreach (var (key, value) in OptimizerStateDict.Capture(optimizers[i]))
                 tensors[$"optimizer.{i}.{key}"] = value;
         return new TrainingCheckpoint(nextEpoch, step, history, tensors);
     }
@@ -206,11 +203,11 @@ public sealed class TrainingLoop
     {
         var modelState = checkpoint.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value);
-        model.Network.load_state_dict(modelState);
+        Serialization.StateDicts.LoadInto(model.Network, modelState);
         for (var i = 0; i < optimizers.Length; i++)
         {
             var prefix = $"optimizer.{i}.";
-            optimizers[i].load_state_dict(checkpoint.Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            OptimizerStateDict.Restore(optimizers[i], checkpoint.Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value));
         }
         foreach (var t in checkpoint.Tensors.Values) t.Dispose();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Tests.Checkpoints;
 

@@ -1,6 +1,6 @@
 using ML.Generative.Fid.Checkpoints;
 using ML.Generative.Fid.Weights;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Tests.Checkpoints;
 
@@ -116,10 +116,10 @@ public class TorchCheckpointTests
         Assert.Equal(sd.Keys, tensors.Keys);
         Assert.Equal(new long[] { 8, 3, 3, 3 }, tensors["conv.weight"].shape);
         Assert.Equal(torch.ScalarType.Float32, tensors["conv.weight"].dtype);
-        Assert.Equal(sd["conv.weight"].ToFloatArray(), tensors["conv.weight"].data<float>());
-        Assert.Equal(sd["scale64"].ToDoubleArray(), tensors["scale64"].data<double>());
+        Assert.Equal(sd["conv.weight"].ToFloatArray(), tensors["conv.weight"].ToFloats());
+        Assert.Equal(sd["scale64"].ToDoubleArray(), tensors["scale64"].ToDoubles());
         Assert.Empty(tensors["bn.num_batches_tracked"].shape);
-        Assert.Equal(123456789012L, tensors["bn.num_batches_tracked"].item<long>());
+        Assert.Equal(123456789012L, tensors["bn.num_batches_tracked"].ToInt64());
     }
 
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)

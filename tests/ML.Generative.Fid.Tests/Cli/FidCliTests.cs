@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ML.Generative.Data;
 using ML.Generative.Fid.Features;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Cli;
 
@@ -59,7 +59,7 @@ public class FidCliTests : IDisposable
     private double DirectFid()
     {
         using var net = new DomainFeatureNetwork();
-        net.load_state_dict(SafeTensors.Load(network));
+        ML.Generative.Serialization.StateDicts.LoadInto(net, SafeTensors.Load(network));
         net.eval();
         FidStatistics Stats(byte[][] images)
         {
@@ -68,7 +68,7 @@ public class FidCliTests : IDisposable
             using var x = tensor(flat, new long[] { images.Length, 1, 28, 28 });
             using var f = net.Features(x);
             var acc = new FeatureStatistics(DomainFeatureNetwork.FeatureDimension);
-            acc.Add(f.data<float>());
+            acc.Add(f.ToFloats());
             return acc.ToStatistics();
         }
         return FrechetDistance.Compute(Stats(realPixels), Stats(fakePixels));

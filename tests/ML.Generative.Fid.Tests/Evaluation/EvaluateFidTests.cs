@@ -1,7 +1,7 @@
 using ML.Generative.Fid.Features;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Evaluation;
 
@@ -43,7 +43,7 @@ public class EvaluateFidTests : IDisposable
 
         using var f = features.Extract(all);
         var direct = new FeatureStatistics(features.Dimension);
-        direct.Add(f.data<float>());
+        direct.Add(f.ToFloats());
         var expected = direct.ToStatistics();
         for (var i = 0; i < expected.Mu.Length; i++) Assert.Equal(expected.Mu[i], fromGenerator.Statistics.Mu[i], 1e-6);
     }

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using ML.Generative.Data;
 using ML.Generative.Fid.Features;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Evaluation;
 
@@ -11,7 +11,7 @@ public class ShippedNetworkTests
 {
     private static string RepoFile(string relative)
     {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "MLGenerative.sln"))) return Path.Combine(d.FullName, relative);
         throw new DirectoryNotFoundException("repository root not found");
     }
@@ -41,7 +41,7 @@ public class ShippedNetworkTests
                 using (f)
                 using (logits)
                 using (var hits = logits.argmax(1).eq(batch.Labels!).sum())
-                    correct += hits.item<long>();
+                    correct += hits.ToInt64();
                 total += batch.Count;
             }
         // 85.71 % was measured by the training run (DomainFeatureRecipe.Accuracy); other thread counts may flip a few ties.

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ML.Generative.Fid.Inception;
-using ML.Generative.Torch;
+using TorchSharp;
 using Xunit.Abstractions;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Inception;
 
@@ -33,14 +33,16 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
     }
 
     [Fact]
-    public void StateDict_HasPytorchFidsKeysShapesAndOrder()
+    public void StateDict_HasPytorchFidsKeysAndShapes()
     {
+        // Keys and shapes, not order: TorchSharp lists a module's parameters before its buffers (PyTorch interleaves
+        // them per submodule), and weights are matched by key.
         using var doc = JsonDocument.Parse(File.ReadAllText(TestData.Path("inception", "weights_manifest.json")));
         var expected = doc.RootElement.GetProperty("tensors").EnumerateArray()
-            .Select(t => (t.GetProperty("key").GetString()!, t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray())).ToList();
-        var own = runs["prepared"].Network.state_dict().Select(kv => (kv.Key, kv.Value.shape)).ToList();
-        Assert.Equal(expected.Select(e => e.Item1), own.Select(o => o.Key));
-        for (var i = 0; i < own.Count; i++) Assert.Equal(expected[i].Item2, own[i].shape);
+            .ToDictionary(t => t.GetProperty("key").GetString()!, t => t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray());
+        var own = runs["prepared"].Network.state_dict();
+        Assert.Equal(expected.Keys.Order(), own.Keys.Order());
+        foreach (var (key, shape) in expected) Assert.Equal(shape, own[key].shape);
     }
 
     [Theory, MemberData(nameof(Forms))]
@@ -78,7 +80,7 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
         using var scope = NewDisposeScope();
         using var features = FidFeatures.Inception(runs["plain"].Network.state_dict(), "formula", 2048);
         var input = tensor(InceptionRuns.ReadF32("input_4x3x64x64.f32"), new long[] { 4, 3, 64, 64 });
-        AssertClose(InceptionRuns.ReadF32("expected_default_2048.f32"), features.Extract(input).data<float>(), "FidFeatures.Inception default, 2048");
+        AssertClose(InceptionRuns.ReadF32("expected_default_2048.f32"), features.Extract(input).ToFloats(), "FidFeatures.Inception default, 2048");
     }
 
     [Theory, MemberData(nameof(Forms))]
@@ -109,7 +111,10 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
         using var scope = NewDisposeScope();
         var input = tensor(InceptionRuns.ReadF32("input_4x3x64x64.f32"), new long[] { 4, 3, 64, 64 });
         var x = runs["plain"].Network.Prologue(input);
-        AssertClose(InceptionRuns.ReadF32("debug/input_resized_normalized_img0_3x299x299.f32"), x[0].contiguous().data<float>(), "resized, 2x-1, image 0", tolerance: 1e-6);
+        // libtorch 2.10's bilinear resize computes its weights differently from the 1.13 that wrote the file: up to
+        // 5.5e-6 apart here (1e-6 before the move, on the same libtorch); the blocks and features downstream agree
+        // within their own tolerances.
+        AssertClose(InceptionRuns.ReadF32("debug/input_resized_normalized_img0_3x299x299.f32"), x[0].contiguous().ToFloats(), "resized, 2x-1, image 0", tolerance: 1e-5);
     }
 
     [Theory, MemberData(nameof(Forms))]
@@ -118,7 +123,7 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
         using var scope = NewDisposeScope();
         var input = tensor(InceptionRuns.ReadF32("input_large_1x3x320x352.f32"), new long[] { 1, 3, 320, 352 });
         var (blocks, _) = runs[form].Network.Forward(input, new[] { 3 });
-        AssertClose(InceptionRuns.ReadF32("expected_large_2048.f32"), blocks[0].data<float>(), $"{form} large input, block 3");
+        AssertClose(InceptionRuns.ReadF32("expected_large_2048.f32"), blocks[0].ToFloats(), $"{form} large input, block 3");
     }
 
     [Fact]
@@ -128,10 +133,10 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
         using var scope = NewDisposeScope();
         var network = runs["prepared"].Network;
         var input = tensor(InceptionRuns.ReadF32("input_4x3x64x64.f32"), new long[] { 4, 3, 64, 64 })[..2];
-        var resized = nn.functional.interpolate(input, new long[] { 299, 299 }, mode: nn.UpsampleMode.Bilinear, align_corners: false);
+        var resized = nn.functional.interpolate(input, new long[] { 299, 299 }, mode: InterpolationMode.Bilinear, align_corners: false);
         var (from64, _) = network.Forward(input, new[] { 3 });
         var (from299, _) = network.Forward(resized, new[] { 3 });
-        Assert.Equal(from64[0].data<float>(), from299[0].data<float>());
+        Assert.Equal(from64[0].ToFloats(), from299[0].ToFloats());
     }
 
     [Fact]
@@ -142,7 +147,7 @@ public class FidInceptionV3Tests(InceptionRuns runs, ITestOutputHelper output) :
         var gray = tensor(InceptionRuns.ReadF32("input_4x3x64x64.f32"), new long[] { 4, 3, 64, 64 })[.., ..1];
         var (fromGray, _) = network.Forward(gray, new[] { 3 });
         var (fromRgb, _) = network.Forward(gray.expand(-1, 3, -1, -1).contiguous(), new[] { 3 });
-        Assert.Equal(fromRgb[0].data<float>(), fromGray[0].data<float>());
+        Assert.Equal(fromRgb[0].ToFloats(), fromGray[0].ToFloats());
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using ML.Generative.Fid.Inception;
 using ML.Generative.Fid.Weights;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Inception;
 
@@ -74,15 +74,15 @@ public sealed class InceptionRuns : IDisposable
         var input = tensor(ReadF32("input_4x3x64x64.f32"), new long[] { 4, 3, 64, 64 });
         var (blocks, logits) = network.Forward(input, new[] { 0, 1, 2, 3 }, logits: true, observe: (name, t) =>
         {
-            if (name == "block0") block0 = t[0].contiguous().data<float>();
-            else if (!name.StartsWith("block", StringComparison.Ordinal)) means[name] = t.mean(new long[] { 2, 3 }).data<float>();
-            if (t.is_contiguous(MemoryFormat.ChannelsLast)) channelsLast.Add(name);
+            if (name == "block0") block0 = t[0].contiguous().ToFloats();
+            else if (!name.StartsWith("block", StringComparison.Ordinal)) means[name] = t.mean(new long[] { 2, 3 }).ToFloats();
+            if (ChannelsLast.Is(t)) channelsLast.Add(name);
         });
         return new Run
         {
             Network = network,
-            Blocks = blocks.Select(b => b.data<float>()).ToArray(),
-            Logits = logits!.data<float>(),
+            Blocks = blocks.Select(b => b.ToFloats()).ToArray(),
+            Logits = logits!.ToFloats(),
             ChannelMeans = means,
             Block0Image0 = block0,
             ChannelsLastOutputs = channelsLast,

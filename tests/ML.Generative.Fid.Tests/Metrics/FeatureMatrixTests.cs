@@ -1,5 +1,5 @@
 using ML.Generative.Fid.Metrics;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Tests.Metrics;
 

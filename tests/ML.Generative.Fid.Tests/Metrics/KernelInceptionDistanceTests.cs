@@ -1,5 +1,5 @@
 using ML.Generative.Fid.Metrics;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Tests.Metrics;
 
@@ -117,8 +117,8 @@ public class KernelInceptionDistanceTests
         var x = RandomFeatures.Matrix(50, 20, 5);
         var y = RandomFeatures.Matrix(51, 20, 5);
         KernelInceptionDistance.Compute(x, y, subsets: 2, subsetSize: 10); // loads the native library first
-        var live = torch.Tensor.LiveCount;
+        var live = torch.Tensor.TotalCount;
         KernelInceptionDistance.Compute(x, y, subsets: 5, subsetSize: 10);
-        Assert.Equal(live, torch.Tensor.LiveCount);
+        Assert.Equal(live, torch.Tensor.TotalCount);
     }
 }

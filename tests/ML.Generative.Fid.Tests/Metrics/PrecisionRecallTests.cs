@@ -1,5 +1,5 @@
 using ML.Generative.Fid.Metrics;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Tests.Metrics;
 
@@ -110,8 +110,8 @@ public class PrecisionRecallTests
         var x = RandomFeatures.Matrix(13, 30, 4);
         var y = RandomFeatures.Matrix(14, 30, 4, mean: 0.5);
         PrecisionRecall.Compute(x, y, batchSize: 8); // loads the native library first
-        var live = torch.Tensor.LiveCount;
+        var live = torch.Tensor.TotalCount;
         PrecisionRecall.Compute(x, y, batchSize: 8);
-        Assert.Equal(live, torch.Tensor.LiveCount);
+        Assert.Equal(live, torch.Tensor.TotalCount);
     }
 }

@@ -4,8 +4,8 @@ using ML.Generative.Data;
 using ML.Generative.Data.Transforms;
 using ML.Generative.Fid.Features;
 using ML.Generative.Pipeline;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Pipeline;
 
@@ -49,13 +49,13 @@ public class FidStatisticsStageTests : IDisposable
     private FidStatistics DirectStatistics(byte[][] images)
     {
         using var net = new DomainFeatureNetwork();
-        net.load_state_dict(SafeTensors.Load(network));
+        ML.Generative.Serialization.StateDicts.LoadInto(net, SafeTensors.Load(network));
         net.eval();
         using var _ = inference_mode();
         using var x = tensor(images.SelectMany(b => b.Select(v => v / 255f)).ToArray(), new long[] { images.Length, 1, 28, 28 });
         using var f = net.Features(x);
         var acc = new FeatureStatistics(DomainFeatureNetwork.FeatureDimension);
-        acc.Add(f.data<float>());
+        acc.Add(f.ToFloats());
         return acc.ToStatistics();
     }
 

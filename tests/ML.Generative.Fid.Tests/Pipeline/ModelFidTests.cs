@@ -7,8 +7,8 @@ using ML.Generative.Fid.Tests.Cli;
 using ML.Generative.Models.Losses;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Fid.Tests.Pipeline;
 
@@ -71,7 +71,7 @@ public class ModelFidTests : IClassFixture<ModelFidTests.Fitted>
         {
             using var f = features.Extract(images);
             var acc = new FeatureStatistics(128);
-            acc.Add(f.data<float>());
+            acc.Add(f.ToFloats());
             return acc.ToStatistics();
         }
         using var real = tensor(fitted.RealPixels, new long[] { 40, 1, 28, 28 });

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using ML.Generative.Fid.Weights;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Fid.Tests.Weights;
 

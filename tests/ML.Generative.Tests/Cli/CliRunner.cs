@@ -23,9 +23,10 @@ internal static class CliRunner
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         psi.ArgumentList.Add(MlgenDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        // The child decides its own BLAS settings: none of the parent's overrides leak in.
-        foreach (var name in new[] { "MLGEN_BLAS_CORETYPE", "MLGEN_BLAS_THREADS", "MLGEN_TORCH_THREADS" }) psi.Environment.Remove(name);
-        if (environment != null)
+        // The child decides its own thread and allocator settings: none of the parent's overrides leak in.
+        foreach (var name in new[] { "MLGEN_TORCH_THREADS", "MLGEN_MALLOC", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_", "GLIBC_TUNABLES" })
+            psi.Environment.Remove(name);
+        if (environment is not null)
             foreach (var (k, v) in environment) psi.Environment[k] = v;
         using var process = Process.Start(psi)!;
         process.StandardInput.Close();

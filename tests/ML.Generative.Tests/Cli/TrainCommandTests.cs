@@ -131,7 +131,7 @@ public class TrainCommandTests
     [InlineData("the split after ':' must be train or test", "train", "vae", "--data", "mnist:valid")]
     public void UserErrors_ExitNonZero_WithOneClearLine(string expected, params string[] args)
     {
-        if (expected.StartsWith("CUDA", StringComparison.Ordinal) && ML.Generative.Torch.torch.cuda.is_available()) return;
+        if (expected.StartsWith("CUDA", StringComparison.Ordinal) && TorchSharp.torch.cuda.is_available()) return;
         var r = CliRunner.Run(args);
         Assert.NotEqual(0, r.ExitCode);
         var errors = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("[ML.Generative]", StringComparison.Ordinal)).ToList();

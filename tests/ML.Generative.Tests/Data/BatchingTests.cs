@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ML.Generative.Data;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Tests.Data;
 
@@ -25,7 +25,7 @@ public class BatchingTests
             if (counts.Count == 0)
             {
                 Assert.Equal(new long[] { 256, 1, 28, 28 }, batch.Features.shape);
-                var first = batch.Features.narrow(0, 1, 1).data<float>();
+                var first = batch.Features.narrow(0, 1, 1).ToFloats();
                 Assert.All(images[1].Pixels!.Zip(first), p => Assert.InRange(Math.Abs(p.First / 255.0 - p.Second), 0, 1e-6));
             }
             counts.Add(batch.Count);
@@ -61,12 +61,12 @@ public class BatchingTests
     public void StoppingEarly_LeavesNoTensorsAlive()
     {
         var data = FashionTest();
-        var before = torch.Tensor.LiveCount;
+        var before = TensorAssertions.LiveTensors;
         using (var scope = torch.NewDisposeScope())
             foreach (var batch in ctx.Data.CreateBatches(data, "Image", new BatchOptions { BatchSize = 100, Prefetch = 4 }))
                 if (batch.Count > 0) break;
         GC.Collect();
-        Assert.Equal(before, torch.Tensor.LiveCount);
+        Assert.Equal(before, TensorAssertions.LiveTensors);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using ML.Generative.Evaluation;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Evaluation;
 
@@ -14,8 +14,8 @@ public class NearestNeighboursTests
         var images = rand(5, 1, 3, 3);
         var references = rand(4100, 1, 3, 3);   // more than one block of 4,096
         var got = NearestNeighbours.MinMeanSquaredError(images, references);
-        var x = images.data<float>().ToArray();
-        var r = references.data<float>().ToArray();
+        var x = images.ToFloats().ToArray();
+        var r = references.ToFloats().ToArray();
         for (var i = 0; i < 5; i++)
         {
             var best = double.PositiveInfinity;

@@ -3,8 +3,8 @@ using ML.Generative.Data.Transforms;
 using ML.Generative.Evaluation;
 using ML.Generative.Models;
 using ML.Generative.Models.Autoencoder;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Evaluation;
 
@@ -24,8 +24,8 @@ public class OneClassScorerTests
         var x = rand(n, 2, h, h);
         var y = PseudoAnomalies.Make(x);
         Assert.Equal(x.shape, y.shape);
-        var xs = x.data<float>().ToArray();
-        var ys = y.data<float>().ToArray();
+        var xs = x.ToFloats().ToArray();
+        var ys = y.ToFloats().ToArray();
         float X(int i, int c, int r, int col) => xs[((i * 2 + c) * h + r) * h + col];
         float Y(int i, int c, int r, int col) => ys[((i * 2 + c) * h + r) * h + col];
         for (var i = 0; i < n; i++)

@@ -4,9 +4,9 @@ using ML.Generative.Models.Networks;
 using ML.Generative.Models.Vae;
 using ML.Generative.Models.VaeGan;
 using ML.Generative.Models.Wae;
-using ML.Generative.Torch;
+using TorchSharp;
 using ML.Generative.Training;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Models;
 
@@ -108,7 +108,7 @@ public class AutoencoderFamilyTests
         foreach (var objective in model.Objectives)
         {
             var changed = model.Network.named_parameters().Where(p => objective.Parameters.Contains(p.parameter))
-                .Count(p => !p.parameter.equal(before[p.name]));
+                .Count(p => !p.parameter.Identical(before[p.name]));
             Assert.True(changed > 0, $"player {objective.Name}: no parameter changed");
         }
         foreach (var t in before.Values) t.Dispose();

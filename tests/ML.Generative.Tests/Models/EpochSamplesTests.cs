@@ -36,7 +36,7 @@ public class EpochSamplesTests
 
         // The last epoch's grid shows what the fitted model decodes from the same codes (prior draws with the options' seed).
         using var samples = vae.SampleTensor(8, options.Seed);
-        var values = samples.data<float>();
+        var values = samples.ToFloats();
         var wrong = 0;
         for (var i = 0; i < 8; i++)
             for (var y = 0; y < 28; y++)

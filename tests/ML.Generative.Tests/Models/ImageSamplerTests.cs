@@ -4,7 +4,7 @@ using ML.Generative.Models;
 using ML.Generative.Models.Losses;
 using ML.Generative.Models.Sampling;
 using ML.Generative.Models.Vae;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Models;
 
@@ -45,14 +45,14 @@ public class ImageSamplerTests
         var vae = Ctx.Generative.Vae(Tiny).Fit(pixels);
         using var scope = NewDisposeScope();
         var sampler = ImageSampler.FromModel(vae);
-        Assert.True(sampler.Sample(3, 1).equal(vae.SampleTensor(3, 1).clamp(0, 1)));
+        Assert.True(sampler.Sample(3, 1).Identical(vae.SampleTensor(3, 1).clamp(0, 1)));
 
         var first = sampler.Batches(seed: 9);
         var again = sampler.Batches(seed: 9);
         var (a1, a2) = (first(4), first(4));
-        Assert.True(a1.equal(again(4)) && a2.equal(again(4)), "the same seed must give the same batches");
-        Assert.False(a1.equal(a2), "successive batches must differ");
-        Assert.False(a1.equal(sampler.Batches(seed: 10)(4)), "another seed must give other images");
+        Assert.True(a1.Identical(again(4)) && a2.Identical(again(4)), "the same seed must give the same batches");
+        Assert.False(a1.Identical(a2), "successive batches must differ");
+        Assert.False(a1.Identical(sampler.Batches(seed: 10)(4)), "another seed must give other images");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using ML.Generative.Models.Losses;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Models;
 
@@ -19,7 +19,7 @@ public class LossFormulaTests
         for (var i = 2; i < 4; i++) expected1 += 0.5 * (sigma[i] * sigma[i] + mu[i] * mu[i] - 1 - Math.Log(sigma[i] * sigma[i]));
         var m = tensor(mu, new long[] { 2, 2 });
         var logvar = tensor(sigma.Select(s => Math.Log(s * s)).ToArray(), new long[] { 2, 2 });
-        var kl = VaeLosses.KlDivergencePerImage(m, logvar).data<double>();
+        var kl = VaeLosses.KlDivergencePerImage(m, logvar).ToDoubles();
         Assert.Equal(expected0, kl[0], 12);
         Assert.Equal(expected1, kl[1], 12);
     }
@@ -41,9 +41,9 @@ public class LossFormulaTests
                 mse += (x[i] - t[i]) * (x[i] - t[i]);
                 l1 += Math.Abs(x[i] - t[i]);
             }
-            Assert.Equal(bce, VaeLosses.ReconstructionPerImage(recon, target, ReconstructionLoss.BinaryCrossEntropy).data<double>()[img], 10);
-            Assert.Equal(mse, VaeLosses.ReconstructionPerImage(recon, target, ReconstructionLoss.MeanSquaredError).data<double>()[img], 10);
-            Assert.Equal(l1, VaeLosses.ReconstructionPerImage(recon, target, ReconstructionLoss.L1).data<double>()[img], 10);
+            Assert.Equal(bce, VaeLosses.ReconstructionPerImage(recon, target, ReconstructionLoss.BinaryCrossEntropy).ToDoubles()[img], 10);
+            Assert.Equal(mse, VaeLosses.ReconstructionPerImage(recon, target, ReconstructionLoss.MeanSquaredError).ToDoubles()[img], 10);
+            Assert.Equal(l1, VaeLosses.ReconstructionPerImage(recon, target, ReconstructionLoss.L1).ToDoubles()[img], 10);
         }
     }
 
@@ -56,8 +56,8 @@ public class LossFormulaTests
         manual_seed(3);
         var q = randn(new long[] { 6, 3 }, ScalarType.Float64);
         var p = (randn(new long[] { 6, 3 }, ScalarType.Float64) * 1.5) + 0.3;
-        var qa = q.data<double>();
-        var pa = p.data<double>();
+        var qa = q.ToDoubles();
+        var pa = p.ToDoubles();
         double Dist(double[] a, int i, double[] b, int j)
         {
             double s = 0;
@@ -80,7 +80,7 @@ public class LossFormulaTests
                 }
             expected += same / (6 * 5) - 2 * cross / 36;
         }
-        var actual = Mmd.Compute(q, p, kernel, sigma2, scales).item<double>();
+        var actual = Mmd.Compute(q, p, kernel, sigma2, scales).ToDouble();
         Assert.Equal(expected, actual, 10);
     }
 
@@ -92,8 +92,8 @@ public class LossFormulaTests
         var a = randn(200, 4);
         var b = randn(200, 4);
         var far = randn(200, 4) + 3;
-        var near = Mmd.Compute(a, b, MmdKernel.InverseMultiquadric).item<double>();
-        var distant = Mmd.Compute(a, far, MmdKernel.InverseMultiquadric).item<double>();
+        var near = Mmd.Compute(a, b, MmdKernel.InverseMultiquadric).ToDouble();
+        var distant = Mmd.Compute(a, far, MmdKernel.InverseMultiquadric).ToDouble();
         Assert.True(Math.Abs(near) < 0.05, $"MMD of two samples of one distribution: {near}");
         Assert.True(distant > 10 * Math.Abs(near), $"MMD of shifted samples {distant} vs same {near}");
     }

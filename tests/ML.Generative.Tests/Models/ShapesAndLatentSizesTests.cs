@@ -4,7 +4,7 @@ using ML.Generative.Models.Autoencoder;
 using ML.Generative.Models.Vae;
 using ML.Generative.Models.VaeGan;
 using ML.Generative.Models.Wae;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Tests.Models;
 

@@ -4,8 +4,8 @@ using ML.Generative.Models;
 using ML.Generative.Models.Networks;
 using ML.Generative.Models.Vae;
 using ML.Generative.Models.VaeGan;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Models;
 
@@ -78,14 +78,14 @@ public class SkipSamplingTests
         using var mode = inference_mode();
         var statistical = model.Decode(codes, 4, SkipSampling.SkipStatistics);
         var reference = model.Decode(codes, 4, SkipSampling.ReferenceImages);
-        Assert.True(statistical.equal(model.Decode(codes, 4, SkipSampling.SkipStatistics)));
-        Assert.False(statistical.equal(model.Decode(codes, 5, SkipSampling.SkipStatistics)));
+        Assert.True(statistical.Identical(model.Decode(codes, 4, SkipSampling.SkipStatistics)));
+        Assert.False(statistical.Identical(model.Decode(codes, 5, SkipSampling.SkipStatistics)));
         Assert.False(statistical.allclose(reference, atol: 1e-3));
-        Assert.True(reference.equal(model.Decode(codes, 4)), "the default mode is the reference's");
+        Assert.True(reference.Identical(model.Decode(codes, 4)), "the default mode is the reference's");
 
         var restored = new VaeModel(vae, vae, skipSampling: SkipSampling.SkipStatistics);
         restored.RestoreSamplingState(state);
-        Assert.True(statistical.equal(restored.Decode(codes, 4)), "the options' mode applies when none is given");
+        Assert.True(statistical.Identical(restored.Decode(codes, 4)), "the options' mode applies when none is given");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class SkipSamplingTests
         {
             using var a = unet.LastTransformer!.SampleTensor(3, 7, skips);
             using var b = ((AutoencoderTransformer)loaded.LastTransformer!).SampleTensor(3, 7, skips);
-            Assert.True(a.equal(b), $"{skips} samples after save/load");
+            Assert.True(a.Identical(b), $"{skips} samples after save/load");
         }
     }
 }

@@ -1,13 +1,16 @@
 using System.Diagnostics;
+using ML.Generative.Build;
 using ML.Generative.Tests.Cli;
 
 namespace ML.Generative.Tests.Packaging;
 
 /// <summary>
-/// What README.md's "Packages" section tells a user to do, done here: pack the library (with the native shim),
-/// the FID package and the mlgen tool into a local folder; create a new console project, add the packages from
-/// that folder, build and run it; install the tool from that folder and run it. Packages restore into a
-/// private cache so that the user's cache never holds these test builds.
+/// What README.md's "Packages" section tells a user to do, done here: pack the library, the FID package and the
+/// mlgen tool into a local folder; create a new console project, add the packages from that folder, build and run
+/// it — TorchSharp's native library must load on this Debian 12 machine with no step of the app's own, through the
+/// fix the ML.Generative package brings in buildTransitive/ — and install the tool from that folder and run it.
+/// Packages restore into a private cache so that the user's cache never holds these test builds; TorchSharp,
+/// libtorch and the rest come from the user's cache used as a local feed (nothing is downloaded again).
 /// </summary>
 public class PackageInstallTests
 {
@@ -26,6 +29,10 @@ public class PackageInstallTests
         }
         return (p.ExitCode, stdout.Result + stderr.Result);
     }
+
+    private static string UserPackageCache() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set ? set
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     [Fact]
     public void Packages_InstallIntoANewProject_AndTheToolIntoAToolPath()
@@ -47,7 +54,15 @@ public class PackageInstallTests
         var names = Directory.GetFiles(packages).Select(Path.GetFileName).OrderBy(n => n).ToList();
         Assert.Equal(new[] { "ML.Generative.0.1.0.nupkg", "ML.Generative.Cli.0.1.0.nupkg", "ML.Generative.Fid.0.1.0.nupkg" }, names);
         using (var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packages, "ML.Generative.0.1.0.nupkg")))
-            Assert.Contains(zip.Entries, e => e.FullName == "runtimes/linux-x64/native/libMLGenerativeNative.so");
+        {
+            Assert.Contains(zip.Entries, e => e.FullName == "buildTransitive/ML.Generative.targets");
+            Assert.Contains(zip.Entries, e => e.FullName == "buildTransitive/LibTorchSharpFix.cs");
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.EndsWith(".so", StringComparison.Ordinal));
+            using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            var spec = nuspec.ReadToEnd();
+            Assert.Contains("id=\"TorchSharp\" version=\"0.107.0\"", spec);
+            Assert.Contains("id=\"libtorch-cpu-linux-x64\" version=\"2.10.0\"", spec);
+        }
 
         // A new project, as the README shows it.
         var app = dir.File("MyApp");
@@ -58,9 +73,13 @@ public class PackageInstallTests
               <packageSources>
                 <clear />
                 <add key="ml-generative" value="{packages}" />
+                <add key="user-cache" value="{UserPackageCache()}" />
+                <add key="machine" value="/opt/nuget/packages" />
               </packageSources>
             </configuration>
             """);
+        // The same sources for the tool install below, which runs in the folder above the app.
+        File.Copy(Path.Combine(app, "nuget.config"), Path.Combine(dir.Path, "nuget.config"));
         foreach (var package in new[] { "ML.Generative", "ML.Generative.Fid" })
         {
             var add = Run(app, "dotnet", env, "add", "package", package, "--version", "0.1.0");
@@ -71,6 +90,15 @@ public class PackageInstallTests
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Matches(@"consumer: trained \d+ steps, reloaded, FID of 256 samples \d+\.\d", run.Output);
         Assert.True(File.Exists(Path.Combine(app, "vae.zip")));
+        // The app's copy of TorchSharp's native library was patched where this libstdc++ needs it; the package
+        // cache's copy was not touched.
+        var output = Path.Combine(app, "bin", "Debug", "net10.0");
+        var cached = Path.Combine(env["NUGET_PACKAGES"], "torchsharp", "0.107.0", "runtimes", "linux-x64", "native");
+        if (LibStdCxxFix.SystemHasMissingVersion() == false)
+        {
+            Assert.Equal(LibStdCxxFixState.Patched, LibStdCxxFix.Inspect(output));
+            Assert.Equal(LibStdCxxFixState.Unpatched, LibStdCxxFix.Inspect(cached));
+        }
 
         // The tool, installed from the same folder.
         var tools = dir.File("tools");
@@ -79,5 +107,6 @@ public class PackageInstallTests
         var info = Run(dir.Path, Path.Combine(tools, "mlgen"), env, "info");
         Assert.True(info.ExitCode == 0, info.Output);
         Assert.Contains("libtorch", info.Output);
+        Assert.Contains("TorchSharp", info.Output);
     }
 }

@@ -5,7 +5,7 @@ using ML.Generative.Data;
 using ML.Generative.Data.Transforms;
 using ML.Generative.Pipeline;
 using ML.Generative.Tests.Data;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Tests.Pipeline;
 
@@ -240,7 +240,7 @@ public class ModelZipTensorTests
         var loaded = (WeightStage)ctx.Model.Load(path, out _).LastTransformer!;
         using var back = loaded.Weight;
         Assert.Equal(new long[] { 2, 3 }, back.shape);
-        Assert.Equal(w.data<float>().Select(BitConverter.SingleToInt32Bits), back.data<float>().Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(w.ToFloats().Select(BitConverter.SingleToInt32Bits), back.ToFloats().Select(BitConverter.SingleToInt32Bits));
         using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
         {
             // safetensors layout: 8-byte little-endian header length, then the JSON header.

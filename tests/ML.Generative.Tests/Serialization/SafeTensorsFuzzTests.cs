@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Serialization;
 

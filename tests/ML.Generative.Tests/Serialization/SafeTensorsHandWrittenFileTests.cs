@@ -1,6 +1,7 @@
+using TorchSharp;
 using System.Text;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Serialization;
 
@@ -41,12 +42,12 @@ public class SafeTensorsHandWrittenFileTests
         Assert.Equal(new[] { "x", "h", "b", "m", "e" }, tensors.Keys);
         Assert.Equal(ScalarType.Float64, tensors["x"].dtype);
         Assert.Empty(tensors["x"].shape);
-        Assert.Equal(3.25, tensors["x"].item<double>());
+        Assert.Equal(3.25, tensors["x"].ToDouble());
         Assert.Equal(ScalarType.Float16, tensors["h"].dtype);
-        Assert.Equal(new[] { 1.5f, -0.25f }, tensors["h"].data<float>());
+        Assert.Equal(new[] { 1.5f, -0.25f }, tensors["h"].ToFloats());
         Assert.Equal(ScalarType.BFloat16, tensors["b"].dtype);
         Assert.Equal(new long[] { 1, 2 }, tensors["b"].shape);
-        Assert.Equal(new[] { 1f, -2f }, tensors["b"].data<float>());
+        Assert.Equal(new[] { 1f, -2f }, tensors["b"].ToFloats());
         Assert.Equal(new[] { true, false, true }, tensors["m"].data<bool>());
         Assert.Equal(ScalarType.Int32, tensors["e"].dtype);
         Assert.Equal(new long[] { 0, 4 }, tensors["e"].shape);
@@ -77,9 +78,9 @@ public class SafeTensorsHandWrittenFileTests
         using var stream = new MemoryStream(PyTorchFile);
         var tensors = SafeTensors.Load(stream);
 
-        Assert.Equal(new[] { 0.5f, -1f }, tensors["bias"].data<float>());
+        Assert.Equal(new[] { 0.5f, -1f }, tensors["bias"].ToFloats());
         Assert.Equal(new long[] { 2, 2 }, tensors["weight"].shape);
-        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, tensors["weight"].data<float>());
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, tensors["weight"].ToFloats());
 
         using var written = new MemoryStream();
         SafeTensors.Save(written, new Dictionary<string, Tensor> { ["weight"] = tensors["weight"], ["bias"] = tensors["bias"] },

@@ -1,7 +1,7 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
+using TorchSharp;
+using ML.Generative.Serialization;
 using static ML.Generative.Tests.Serialization.SafeTensorsTestFiles;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Serialization;
 
@@ -17,7 +17,7 @@ public class SafeTensorsMalformedFileTests
         Assert.Contains("'model.safetensors'", e.Message);
         Assert.Contains(fragment, e.Message);
         Assert.Equal(tensor, e.TensorName);
-        if (tensor != null) Assert.Contains($"tensor '{tensor}'", e.Message);
+        if (tensor is not null) Assert.Contains($"tensor '{tensor}'", e.Message);
         // The stream reader applies the same rules.
         var s = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsFile.Read(new MemoryStream(file), "model.safetensors"));
         Assert.Equal(e.Message, s.Message);
@@ -149,6 +149,6 @@ public class SafeTensorsMalformedFileTests
         var path = folder.File("bad.safetensors");
         File.WriteAllBytes(path, new byte[] { 1, 2, 3 });
         using var module = nn.Sequential(nn.Linear(2, 2));
-        Assert.Throws<SafeTensorsFormatException>(() => module.load(path));
+        Assert.Throws<SafeTensorsFormatException>(() => module.LoadSafeTensors(path));
     }
 }

@@ -1,6 +1,6 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Serialization;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using ML.Generative.Serialization;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Serialization;
 
@@ -56,7 +56,7 @@ public class SafeTensorsRoundTripTests
             Assert.Equal(dtype, back.dtype);
             Assert.Equal(original.shape, back.shape);
             Assert.Equal(Raw(original), Raw(back));
-            Assert.Equal(original.data<double>(), back.data<double>());
+            Assert.Equal(original.ToDoubles(), back.ToDoubles());
         }
     }
 
@@ -78,7 +78,7 @@ public class SafeTensorsRoundTripTests
         var loaded = SafeTensors.Load(memory);
 
         Assert.Empty(loaded["scalar"].shape);
-        Assert.Equal(2.5, loaded["scalar"].item<double>());
+        Assert.Equal(2.5, loaded["scalar"].ToDouble());
         Assert.Equal(new long[] { 0, 7 }, loaded["empty"].shape);
         foreach (var (name, t) in saved) Assert.Equal(Raw(t), Raw(loaded[name]));
     }
@@ -87,18 +87,18 @@ public class SafeTensorsRoundTripTests
     public void ParametersAndNonContiguousViews_SaveTheirValues()
     {
         using var scope = NewDisposeScope();
-        var matrix = tensor(new float[] { 1, 2, 3, 4, 5, 6 }, new long[] { 2, 3 });
-        var parameter = new nn.Parameter(matrix.clone()); // a Parameter takes over the tensor it is given
+        var matrix = TensorData.From(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        var parameter = new TorchSharp.Modules.Parameter(matrix.clone());
         var transposed = matrix.t(); // a strided view: written row-major as its own shape
         using var memory = new MemoryStream();
         SafeTensors.Save(memory, new Dictionary<string, Tensor> { ["p"] = parameter, ["t"] = transposed });
         memory.Position = 0;
         var loaded = SafeTensors.Load(memory);
 
-        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, loaded["p"].data<float>());
+        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, loaded["p"].ToFloats());
         Assert.False(loaded["p"].requires_grad);
         Assert.Equal(new long[] { 3, 2 }, loaded["t"].shape);
-        Assert.Equal(new float[] { 1, 4, 2, 5, 3, 6 }, loaded["t"].data<float>());
+        Assert.Equal(new float[] { 1, 4, 2, 5, 3, 6 }, loaded["t"].ToFloats());
     }
 
     [Fact]
@@ -187,14 +187,14 @@ public class SafeTensorsRoundTripTests
         trained.eval();
         var expected = trained.forward(input);
 
-        trained.save(path, new Dictionary<string, string> { ["kind"] = "test" });
+        trained.SaveSafeTensors(path, new Dictionary<string, string> { ["kind"] = "test" });
         using var fresh = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4));
         fresh.eval();
-        Assert.False(fresh.forward(input).equal(expected));
-        fresh.load(path);
+        Assert.False(fresh.forward(input).Identical(expected));
+        fresh.LoadSafeTensors(path);
 
-        Assert.True(fresh.forward(input).equal(expected));
-        Assert.Equal(3L, fresh.state_dict()["1.num_batches_tracked"].item<long>());
+        Assert.True(fresh.forward(input).Identical(expected));
+        Assert.Equal(3L, fresh.state_dict()["1.num_batches_tracked"].ToInt64());
         Assert.Equal("test", SafeTensors.ReadMetadata(path)["kind"]);
     }
 
@@ -204,19 +204,19 @@ public class SafeTensorsRoundTripTests
         using var folder = new SafeTensorsTestFiles.TempFolder();
         using var scope = NewDisposeScope();
         var path = folder.File("conv.safetensors");
-        using (var conv = nn.Sequential(nn.Conv2d(1, 4, 3))) conv.save(path);
+        using (var conv = nn.Sequential(nn.Conv2d(1, 4, 3))) conv.SaveSafeTensors(path);
 
         using var wider = nn.Sequential(nn.Conv2d(1, 8, 3));
         var before = wider.state_dict()["0.weight"].clone();
-        var shape = Assert.Throws<ArgumentException>(() => wider.load(path));
+        var shape = Assert.Throws<ArgumentException>(() => wider.LoadSafeTensors(path));
         Assert.Contains(path, shape.Message);
-        Assert.Contains("'0.weight' has shape [4, 1, 3, 3]", shape.Message);
-        Assert.True(wider.state_dict()["0.weight"].equal(before));
+        Assert.Contains("'0.weight' has shape [4, 1, 3, 3] but the module's is [8, 1, 3, 3]", shape.Message);
+        Assert.True(wider.state_dict()["0.weight"].Identical(before));
 
         using var bigger = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4));
-        var keys = Assert.Throws<ArgumentException>(() => bigger.load(path));
+        var keys = Assert.Throws<ArgumentException>(() => bigger.LoadSafeTensors(path));
         Assert.Contains("missing keys: 1.weight", keys.Message);
-        bigger.load(path, strict: false);
+        bigger.LoadSafeTensors(path, strict: false);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Torch;
 
@@ -19,8 +19,12 @@ internal static class Reference
         return v;
     }
 
-    public static Tensor F64(double[] values, params long[] shape) => tensor(values, shape);
-    public static Tensor F32(double[] values, params long[] shape) => tensor(values, shape, ScalarType.Float32);
+    public static Tensor F64(double[] values, params long[] shape) => TensorData.From(values, shape);
+    public static Tensor F32(double[] values, params long[] shape)
+    {
+        using var f64 = TensorData.From(values, shape);
+        return f64.to(ScalarType.Float32);
+    }
 
     public static void AssertClose(IReadOnlyList<double> expected, IReadOnlyList<double> actual, double rtol = 1e-9,
         double atol = 1e-12, string what = "value")
@@ -35,10 +39,10 @@ internal static class Reference
     }
 
     public static void AssertClose(IReadOnlyList<double> expected, Tensor actual, double rtol = 1e-9, double atol = 1e-12,
-        string what = "value") => AssertClose(expected, actual.data<double>(), rtol, atol, what);
+        string what = "value") => AssertClose(expected, (IReadOnlyList<double>)actual.ToDoubles(), rtol, atol, what);
 
     public static void AssertClose(double expected, double actual, double rtol = 1e-9, double atol = 1e-12, string what = "value") =>
-        AssertClose(new[] { expected }, new[] { actual }, rtol, atol, what);
+        AssertClose(new[] { expected }, (IReadOnlyList<double>)new[] { actual }, rtol, atol, what);
 
     // ---- layers -------------------------------------------------------------------------------
 
@@ -210,7 +214,7 @@ internal static class Reference
     {
         using var scope = NewDisposeScope();
         var ts = inputs.Select((v, k) => tensor(v, shapes[k])).ToArray();
-        return f(ts).item<double>();
+        return f(ts).ToDouble();
     }
 
     /// <summary>Compares the gradients backward() puts in every input's .grad with central differences.</summary>

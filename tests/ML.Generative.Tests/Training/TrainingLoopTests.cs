@@ -1,9 +1,9 @@
 using ML.Generative.Models.Losses;
 using ML.Generative.Models.Networks;
 using ML.Generative.Models.Vae;
-using ML.Generative.Torch;
+using TorchSharp;
 using ML.Generative.Training;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Tests.Training;
 
@@ -54,7 +54,7 @@ public class TrainingLoopTests
         {
             using var b = batch;
             using var loss = model.ValidationLoss(b, new TrainingContext(0, 0, 1, false));
-            sum += loss.Total.item<double>() * b.shape[0];
+            sum += loss.Total.ToDouble() * b.shape[0];
             n += b.shape[0];
         }
         model.Network.train();
@@ -89,7 +89,7 @@ public class TrainingLoopTests
             .Fit(resumed, data);
         Assert.Equal(3, history.Epochs.Count);
         foreach (var (key, expected) in straight.Network.state_dict())
-            Assert.True(expected.equal(resumed.Network.state_dict()[key]), $"'{key}' differs after resume");
+            Assert.True(expected.Identical(resumed.Network.state_dict()[key]), $"'{key}' differs after resume");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class TrainingLoopTests
             var history = new SingleObjectiveTrainer(options, new FileCheckpointStore(path)).Fit(resumed, data);
             Assert.Equal(2, history.Epochs.Count);
             foreach (var (key, expected) in straight.Network.state_dict())
-                Assert.True(expected.equal(resumed.Network.state_dict()[key]), $"'{key}' differs after resuming from the file");
+                Assert.True(expected.Identical(resumed.Network.state_dict()[key]), $"'{key}' differs after resuming from the file");
         }
         finally
         {
@@ -131,7 +131,7 @@ public class TrainingLoopTests
 
     private sealed class ExplodingModel : ITrainable
     {
-        private readonly ML.Generative.Torch.Modules.Linear layer = nn.Linear(4, 1);
+        private readonly TorchSharp.Modules.Linear layer = nn.Linear(4, 1);
         public nn.Module Network => layer;
 
         public IReadOnlyList<Objective> Objectives => new[]

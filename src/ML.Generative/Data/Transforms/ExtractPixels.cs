@@ -35,7 +35,7 @@ public sealed class PixelExtractingTransformer : RowToRowTransformer
             {
                 ImageData img = null!;
                 get(ref img);
-                if (value == null || value.Length != c * h * w) value = new float[c * h * w];
+                if (value is null || value.Length != c * h * w) value = new float[c * h * w];
                 Extract(img, value, c, h, w, Settings.Scale, Settings.Offset);
             });
         }) };

@@ -77,7 +77,7 @@ public sealed class ImageLoadingTransformer : ITransformer
         return Settings.SkipBadImages ? new SkippingImageView(input, this) : new MappedDataView(input, new[] { decoding });
     }
 
-    internal string Resolve(string path) => Settings.ImageFolder == null || Path.IsPathRooted(path) ? path : Path.Combine(Settings.ImageFolder, path);
+    internal string Resolve(string path) => Settings.ImageFolder is null || Path.IsPathRooted(path) ? path : Path.Combine(Settings.ImageFolder, path);
 
     /// <inheritdoc/>
     public void Save(ModelSaveContext context) => context.SetKind(Kind).SetOptions(Settings);

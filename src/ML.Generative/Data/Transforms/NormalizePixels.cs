@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using ML.Generative.Pipeline;
-using ML.Generative.Torch;
+using TorchSharp;
 
 namespace ML.Generative.Data.Transforms;
 
@@ -30,7 +30,7 @@ public sealed class NormalizePixelsTransformer : RowToRowTransformer
 
     internal NormalizePixelsTransformer(Options options)
     {
-        if (options.Range == PixelRange.MeanStd && (options.Mean == null || options.Std == null || options.Mean.Length != options.Std.Length || options.Std.Any(s => !(s > 0))))
+        if (options.Range == PixelRange.MeanStd && (options.Mean is null || options.Std is null || options.Mean.Length != options.Std.Length || options.Std.Any(s => !(s > 0))))
             throw new ArgumentException("mean/std normalization needs one mean and one positive std per channel");
         if (!(options.InputMaximum > 0)) throw new ArgumentOutOfRangeException(nameof(options), "the input maximum must be positive");
         Settings = options;
@@ -67,7 +67,7 @@ public sealed class NormalizePixelsTransformer : RowToRowTransformer
                 {
                     ImageData img = null!;
                     get(ref img);
-                    if (value == null || value.Length != c * h * w) value = new float[c * h * w];
+                    if (value is null || value.Length != c * h * w) value = new float[c * h * w];
                     PixelExtractingTransformer.Extract(img, value, c, h, w, 1f / img.MaxValue, 0f);
                     Apply(value, c, 1f);
                 });
@@ -126,7 +126,7 @@ public sealed class NormalizePixelsTransformer : RowToRowTransformer
     {
         // The fitted statistics go into their own entry (float32 little-endian: mean then std), not the options.
         context.SetKind(Kind).SetOptions(Settings with { Mean = null, Std = null });
-        if (Settings.Mean != null)
+        if (Settings.Mean is not null)
             context.AddEntry("statistics", MemoryMarshal.AsBytes(Settings.Mean.Concat(Settings.Std!).ToArray().AsSpan()).ToArray());
     }
 
@@ -157,13 +157,13 @@ public sealed class NormalizePixelsEstimator : IEstimator<NormalizePixelsTransfo
 
     // A transformer with placeholder statistics, for schema checks before fitting.
     private NormalizePixelsTransformer Probe() =>
-        options.Range == PixelRange.MeanStd && options.Mean == null ? new(options with { Range = PixelRange.ZeroToOne }) : new(options);
+        options.Range == PixelRange.MeanStd && options.Mean is null ? new(options with { Range = PixelRange.ZeroToOne }) : new(options);
 
     /// <inheritdoc/>
     public NormalizePixelsTransformer Fit(IDataView input)
     {
         Probe().GetOutputSchema(input.Schema);
-        if (options.Range != PixelRange.MeanStd || options.Mean != null) return new NormalizePixelsTransformer(options);
+        if (options.Range != PixelRange.MeanStd || options.Mean is not null) return new NormalizePixelsTransformer(options);
         // Values in [0, 1] first, then sums per channel in double (millions of pixels).
         var unit = new NormalizePixelsTransformer(options with { Range = PixelRange.ZeroToOne, OutputColumn = "__unit" }).Transform(input);
         var col = unit.Schema["__unit"];

@@ -18,6 +18,8 @@ public record AeOptions : AutoencoderOptions
     {
         base.Validate();
         if (ShakeShakeBlocks is < 0 or > 16) throw new ArgumentOutOfRangeException(nameof(ShakeShakeBlocks), ShakeShakeBlocks, "ShakeShakeBlocks must be in [0, 16]");
+        if (ShakeShakeBlocks > 0 && EncoderNetwork is not null)
+            throw new ArgumentException("ShakeShakeBlocks sit at the built-in encoder's bottleneck: leave EncoderNetwork unset with them", nameof(ShakeShakeBlocks));
         if (CachedLatents < 1) throw new ArgumentOutOfRangeException(nameof(CachedLatents), CachedLatents, "CachedLatents must be at least 1");
     }
 }

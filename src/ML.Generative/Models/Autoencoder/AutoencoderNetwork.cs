@@ -1,7 +1,7 @@
 using ML.Generative.Models.Networks;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Autoencoder;
 
@@ -11,20 +11,31 @@ namespace ML.Generative.Models.Autoencoder;
 /// </summary>
 public sealed class AutoencoderNetwork : nn.Module<Tensor, (Tensor code, Tensor reconstruction)>
 {
-    private readonly ConvEncoder encoder;
+    private readonly nn.Module<Tensor, Tensor> encoder;
     private readonly Sequential residual;
     private readonly Linear fc_code;
-    private readonly ConvDecoder decoder;
+    private readonly nn.Module<Tensor, Tensor> decoder;
+    private readonly OutputActivation? customActivation;
 
-    public AutoencoderNetwork(ConvArchitecture arch, int latentSize, OutputActivation output, int shakeShakeBlocks = 0) : base("AutoencoderNetwork")
+    /// <param name="arch">The built-in encoder/decoder's architecture (and the image shape for custom networks).</param>
+    /// <param name="latentSize">Size of the code.</param>
+    /// <param name="output">The decoder's output activation.</param>
+    /// <param name="shakeShakeBlocks">Residual blocks at the built-in encoder's bottleneck.</param>
+    /// <param name="encoderNetwork">A registered custom encoder (<see cref="CustomNetworks"/>), or null.</param>
+    /// <param name="decoderNetwork">A registered custom decoder, or null.</param>
+    public AutoencoderNetwork(ConvArchitecture arch, int latentSize, OutputActivation output, int shakeShakeBlocks = 0,
+        string? encoderNetwork = null, string? decoderNetwork = null) : base("AutoencoderNetwork")
     {
         if (shakeShakeBlocks < 0) throw new ArgumentOutOfRangeException(nameof(shakeShakeBlocks), shakeShakeBlocks, "block count must be >= 0");
+        if (shakeShakeBlocks > 0 && encoderNetwork is not null)
+            throw new ArgumentException("Shake-Shake blocks sit at the built-in encoder's bottleneck: leave EncoderNetwork unset with ShakeShakeBlocks");
         LatentSize = latentSize;
-        encoder = new ConvEncoder(arch);
+        (encoder, var features) = CustomParts.Encoder(arch, latentSize, encoderNetwork);
         residual = nn.Sequential(Enumerable.Range(0, shakeShakeBlocks)
             .Select(_ => (nn.Module<Tensor, Tensor>)new ShakeShakeBlock(arch.BottleneckChannels)).ToArray());
-        fc_code = nn.Linear(arch.BottleneckFeatures, latentSize);
-        decoder = new ConvDecoder(arch, latentSize, output);
+        fc_code = nn.Linear(features, latentSize);
+        (decoder, var custom) = CustomParts.Decoder(arch, latentSize, output, decoderNetwork);
+        customActivation = custom ? output : null;
         RegisterComponents();
     }
 
@@ -39,11 +50,16 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, (Tensor code, Tensor 
     }
 
     /// <summary>(B, latent) → (B, C, H, W).</summary>
-    public Tensor Decode(Tensor code) => decoder.forward(code);
+    public Tensor Decode(Tensor code)
+    {
+        if (customActivation is not { } activation) return decoder.forward(code);
+        using var raw = decoder.forward(code);
+        return CustomParts.Activate(raw, activation);
+    }
 
     public override (Tensor code, Tensor reconstruction) forward(Tensor images)
     {
         var code = Encode(images);
-        return (code, decoder.forward(code));
+        return (code, Decode(code));
     }
 }

@@ -1,7 +1,7 @@
 using ML.Generative.Models.Losses;
-using ML.Generative.Torch;
+using TorchSharp;
 using ML.Generative.Training;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Autoencoder;
 
@@ -36,8 +36,7 @@ public sealed class AutoencoderObjective : ITrainable
         var recon = VaeLosses.ReconstructionPerImage(r, batch, reconstructionLoss).mean();
         var perPixel = recon / batch[0].numel();
         if (mmd is null) return new LossResult(recon.alias(), ("reconstruction", recon), ("reconstruction_per_pixel", perPixel));
-        // MMD compares every pair of the batch: under data-parallel training it must see the whole batch.
-        using var codes = DataParallel.AllGather(c);
+        var codes = c;
         using var prior = randn_like(codes) * Math.Sqrt(mmd.PriorVariance);
         var penalty = Mmd.Compute(codes, prior, mmd.Kernel, mmd.PriorVariance);
         return new LossResult(recon + penalty * mmd.Weight, ("reconstruction", recon), ("reconstruction_per_pixel", perPixel), ("mmd", penalty));

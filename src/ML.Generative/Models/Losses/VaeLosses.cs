@@ -1,6 +1,6 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
-using F = ML.Generative.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ML.Generative.Models.Losses;
 

@@ -1,6 +1,6 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Networks;
 
@@ -86,10 +86,10 @@ public sealed class ConvDecoder : nn.Module<Tensor, Tensor>
         var i = skips?.Count ?? 0;
         foreach (var block in blocks)
         {
-            if (skips != null) x = Next(x, cat(new[] { x, skips[--i] }, 1));
+            if (skips is not null) x = Next(x, cat(new[] { x, skips[--i] }, 1));
             x = Next(x, block.forward(x));
         }
-        if (skips != null) x = Next(x, cat(new[] { x, skips[0] }, 1));
+        if (skips is not null) x = Next(x, cat(new[] { x, skips[0] }, 1));
         var y = Next(x, output.forward(x));
         var result = activation switch
         {

@@ -1,6 +1,6 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Networks;
 
@@ -57,11 +57,11 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
         foreach (var block in blocks)
         {
             var next = block.forward(x ?? input);
-            if (x != null && keep == null) x.Dispose();
+            if (x is not null && keep is null) x.Dispose();
             x = next;
             keep?.Add(x);
         }
-        return keep == null ? x! : x!.alias();
+        return keep is null ? x! : x!.alias();
     }
 
     private void CheckInput(Tensor input)

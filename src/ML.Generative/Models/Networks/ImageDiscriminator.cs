@@ -1,6 +1,6 @@
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Networks;
 
@@ -12,7 +12,7 @@ namespace ML.Generative.Models.Networks;
 public sealed class ImageDiscriminator : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential features;
-    private readonly Linear classifier;
+    private readonly nn.Module<Tensor, Tensor> classifier;
 
     public ImageDiscriminator(int channels, int imageSize, int width = 64, bool spectralNorm = false) : base("ImageDiscriminator")
     {
@@ -22,7 +22,7 @@ public sealed class ImageDiscriminator : nn.Module<Tensor, Tensor>
         while (size % 2 == 0 && size > 4)
         {
             var conv = nn.Conv2d(inChannels, outChannels, 4, stride: 2, padding: 1);
-            features.append(spectralNorm ? nn.utils.spectral_norm(conv) : conv);
+            features.append(spectralNorm ? new SpectralNorm(conv) : conv);
             // Spectral normalisation replaces batch-norm as the discriminator's regulariser.
             if (features.Count > 1 && !spectralNorm) features.append(nn.BatchNorm2d(outChannels));
             features.append(nn.LeakyReLU(0.2));
@@ -32,7 +32,7 @@ public sealed class ImageDiscriminator : nn.Module<Tensor, Tensor>
         }
         FeatureCount = (long)inChannels * size * size;
         var fc = nn.Linear(FeatureCount, 1);
-        classifier = spectralNorm ? nn.utils.spectral_norm(fc) : fc;
+        classifier = spectralNorm ? new SpectralNorm(fc) : fc;
         RegisterComponents();
     }
 

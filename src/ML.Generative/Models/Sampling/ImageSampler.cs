@@ -1,7 +1,7 @@
 using ML.Generative.Data.Transforms;
 using ML.Generative.Models.VaeGan;
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Sampling;
 

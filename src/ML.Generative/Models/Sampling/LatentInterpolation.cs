@@ -1,5 +1,5 @@
-using ML.Generative.Torch;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Sampling;
 
@@ -29,7 +29,7 @@ public static class LatentInterpolation
         var b64 = b.to(ScalarType.Float64).unsqueeze(0);
         Tensor path;
         var cos = (a64 * b64).sum() / (a64.norm() * b64.norm());
-        var omega = Math.Acos(Math.Clamp(cos.item<double>(), -1, 1));
+        var omega = Math.Acos(Math.Clamp(cos.ToDouble(), -1, 1));
         if (kind == Interpolation.Linear || Math.Sin(omega) < 1e-6)
             path = a64 * (1 - t) + b64 * t; // nearly parallel codes: slerp degenerates to the line
         else

@@ -1,7 +1,7 @@
 using ML.Generative.Models.Networks;
-using ML.Generative.Torch;
-using ML.Generative.Torch.Modules;
-using static ML.Generative.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Vae;
 
@@ -24,27 +24,36 @@ public sealed record VaeOutput(Tensor Mu, Tensor Logvar, Tensor Z, Tensor Recons
 /// </summary>
 public sealed class VaeNetwork : nn.Module<Tensor, VaeOutput>
 {
-    private readonly ConvEncoder encoder;
+    private readonly nn.Module<Tensor, Tensor> encoder;
     private readonly Linear fc_mu;
     private readonly Linear fc_logvar;
-    private readonly ConvDecoder decoder;
+    private readonly nn.Module<Tensor, Tensor> decoder;
+    private readonly OutputActivation? customActivation;
 
-    public VaeNetwork(ConvArchitecture arch, int latentSize, OutputActivation output, bool unet = false) : base("VaeNetwork")
+    /// <param name="arch">The built-in encoder/decoder's architecture (and the image shape for custom networks).</param>
+    /// <param name="latentSize">Size of the latent code.</param>
+    /// <param name="output">The decoder's output activation.</param>
+    /// <param name="unet">U-Net mode (built-in networks only): the decoder receives the encoder's features.</param>
+    /// <param name="encoderNetwork">A registered custom encoder (<see cref="CustomNetworks"/>), or null.</param>
+    /// <param name="decoderNetwork">A registered custom decoder, or null.</param>
+    public VaeNetwork(ConvArchitecture arch, int latentSize, OutputActivation output, bool unet = false,
+        string? encoderNetwork = null, string? decoderNetwork = null) : base("VaeNetwork")
     {
         LatentSize = latentSize;
-        encoder = new ConvEncoder(arch);
-        fc_mu = nn.Linear(arch.BottleneckFeatures, latentSize);
-        fc_logvar = nn.Linear(arch.BottleneckFeatures, latentSize);
-        decoder = new ConvDecoder(arch, latentSize, output, skips: unet);
+        (encoder, var features) = CustomParts.Encoder(arch, latentSize, encoderNetwork, unet);
+        fc_mu = nn.Linear(features, latentSize);
+        fc_logvar = nn.Linear(features, latentSize);
+        (decoder, var custom) = CustomParts.Decoder(arch, latentSize, output, decoderNetwork, unet);
+        customActivation = custom ? output : null;
         RegisterComponents();
     }
 
     public int LatentSize { get; }
 
     /// <summary>True when the decoder takes skip features (U-Net VAE-GAN).</summary>
-    public bool UNet => decoder.UsesSkips;
-    public ConvEncoder Encoder => encoder;
-    public ConvDecoder Decoder => decoder;
+    public bool UNet => decoder is ConvDecoder { UsesSkips: true };
+    public nn.Module<Tensor, Tensor> Encoder => encoder;
+    public nn.Module<Tensor, Tensor> Decoder => decoder;
 
     /// <summary>(B, C, H, W) → μ, log σ² each (B, latent).</summary>
     public (Tensor mu, Tensor logvar) Encode(Tensor images)
@@ -58,15 +67,20 @@ public sealed class VaeNetwork : nn.Module<Tensor, VaeOutput>
     public (Tensor mu, Tensor logvar, Tensor[] skips) EncodeWithSkips(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var (h, skips) = encoder.ForwardWithSkips(images);
+        var (h, skips) = ((ConvEncoder)encoder).ForwardWithSkips(images);
         var flat = h.flatten(1);
         foreach (var s in skips) s.MoveToOuterDisposeScope();
         return (fc_mu.forward(flat).MoveToOuterDisposeScope(), fc_logvar.forward(flat).MoveToOuterDisposeScope(), skips);
     }
 
     /// <summary>(B, latent) → (B, C, H, W); the U-Net decoder also needs <paramref name="skips"/>.</summary>
-    public Tensor Decode(Tensor z, IReadOnlyList<Tensor>? skips = null) =>
-        UNet ? decoder.ForwardWithSkips(z, skips ?? throw new ArgumentException("the U-Net decoder needs skip features", nameof(skips))) : decoder.forward(z);
+    public Tensor Decode(Tensor z, IReadOnlyList<Tensor>? skips = null)
+    {
+        if (UNet) return ((ConvDecoder)decoder).ForwardWithSkips(z, skips ?? throw new ArgumentException("the U-Net decoder needs skip features", nameof(skips)));
+        if (customActivation is not { } activation) return decoder.forward(z);
+        using var raw = decoder.forward(z);
+        return CustomParts.Activate(raw, activation);
+    }
 
     public override VaeOutput forward(Tensor images)
     {
@@ -74,13 +88,13 @@ public sealed class VaeNetwork : nn.Module<Tensor, VaeOutput>
         {
             var (mu, logvar) = Encode(images);
             var z = Losses.VaeLosses.Reparameterize(mu, logvar);
-            return new VaeOutput(mu, logvar, z, decoder.forward(z));
+            return new VaeOutput(mu, logvar, z, Decode(z));
         }
         var (m, lv, skips) = EncodeWithSkips(images);
         try
         {
             var z = Losses.VaeLosses.Reparameterize(m, lv);
-            return new VaeOutput(m, lv, z, decoder.ForwardWithSkips(z, skips));
+            return new VaeOutput(m, lv, z, Decode(z, skips));
         }
         finally
         {

@@ -1,7 +1,7 @@
 using ML.Generative.Models.Losses;
-using ML.Generative.Torch;
+using TorchSharp;
 using ML.Generative.Training;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Vae;
 

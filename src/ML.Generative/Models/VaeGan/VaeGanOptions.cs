@@ -48,5 +48,7 @@ public record VaeGanOptions : VaeOptions
         if (DiscriminatorWidth is < 4 or > 512) throw new ArgumentOutOfRangeException(nameof(DiscriminatorWidth), DiscriminatorWidth, "DiscriminatorWidth must be in [4, 512]");
         if (!(SkipNoise >= 0)) throw new ArgumentOutOfRangeException(nameof(SkipNoise), SkipNoise, "SkipNoise must be >= 0");
         DiscriminatorOptimizer.Validate(nameof(DiscriminatorOptimizer));
+        if (UNet && (EncoderNetwork is not null || DecoderNetwork is not null))
+            throw new ArgumentException("UNet needs the built-in encoder and decoder (their skip connections): leave EncoderNetwork and DecoderNetwork unset", nameof(UNet));
     }
 }

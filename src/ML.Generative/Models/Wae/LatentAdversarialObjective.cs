@@ -1,9 +1,9 @@
 using ML.Generative.Models.Autoencoder;
 using ML.Generative.Models.Losses;
 using ML.Generative.Models.Networks;
-using ML.Generative.Torch;
+using TorchSharp;
 using ML.Generative.Training;
-using static ML.Generative.Torch.torch;
+using static TorchSharp.torch;
 
 namespace ML.Generative.Models.Wae;
 
