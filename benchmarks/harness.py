@@ -214,10 +214,20 @@ def check(r):
 
 
 named = bool(a.cases)
-results = [measure(case, "train") for case in cases] if "train" in kinds else []
+def measured(case, kind):
+    """measure(), and one line to stderr as soon as the case is done, so a run cut short still tells what it found."""
+    r = measure(case, kind)
+    print(f"  {case} {kind}: ours {r['ours_img_s']:.1f} img/s; vs hand-written {r.get('ratio_vs_torchsharp')}, "
+          f"vs PyTorch default {r.get('ratio_vs_default')}, vs best {r.get('ratio_vs_best')}; peak RSS ours "
+          f"{r.get('ours_peak_rss_mb')} / hand-written {r.get('torchsharp_peak_rss_mb')} / PyTorch {r.get('pytorch_peak_rss_mb')} MB",
+          file=sys.stderr, flush=True)
+    return r
+
+
+results = [measured(case, "train") for case in cases] if "train" in kinds else []
 # Sampling joins for the cases that have a sampler; FID and loading only a run of the default case list.
 if "sample" in kinds:
-    results += [measure(case, "sample") for case in SAMPLE_CASES if case in cases]
+    results += [measured(case, "sample") for case in SAMPLE_CASES if case in cases]
 if not named and not gpu:
     results += [fid_inception()] if "fid" in kinds else []
     results += loading() if "load" in kinds else []
