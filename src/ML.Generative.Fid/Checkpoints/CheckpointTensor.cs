@@ -77,12 +77,7 @@ public sealed class CheckpointTensor
     }
 
     /// <summary>A new CPU <see cref="torch.Tensor"/> with a copy of the data; the caller disposes it.</summary>
-    public torch.Tensor ToTensor()
-    {
-        var t = torch.empty(_shape, DType);
-        _data.AsSpan().CopyTo(t.bytes);
-        return t;
-    }
+    public torch.Tensor ToTensor() => TensorData.FromBytes(_data, DType, _shape);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Key}: {DType}[{string.Join(",", _shape)}]";

@@ -98,12 +98,7 @@ public sealed class FeatureMatrix
     }
 
     /// <summary>A float64 (Count, Dimension) tensor on <paramref name="device"/>; the caller disposes it.</summary>
-    internal torch.Tensor ToTensor(torch.Device device)
-    {
-        var onCpu = TensorData.From(_values, Count, Dimension);
-        if (device.type == DeviceType.CPU) return onCpu;
-        using (onCpu) return onCpu.to(device);
-    }
+    internal torch.Tensor ToTensor(torch.Device device) => TensorData.ToDevice(TensorData.From(_values, Count, Dimension), device);
 
     private static double[] Flatten(double[,] rows)
     {

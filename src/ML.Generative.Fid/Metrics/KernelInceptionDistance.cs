@@ -96,7 +96,6 @@ public static class KernelInceptionDistance
             (order[i], order[j]) = (order[j], order[i]);
             picked[i] = order[i];
         }
-        using var onCpu = TensorData.From(picked, picked.Length);
-        return onCpu.to(device);
+        return TensorData.ToDevice(TensorData.From(picked, picked.Length), device);
     }
 }

@@ -72,7 +72,7 @@ public sealed class OneClassScorer
         using var scope = NewDisposeScope();
         var train = Images(before, ae, trainNormal);
         var latents = cat(train.split(BatchSize).Select(b => ae.Embed(b)).ToList());
-        var mean = latents.mean(new long[] { 0 });
+        var mean = latents.mean(0);
         var std = latents.std(0, unbiased: false).clamp_min(1e-6);
         var validation = Images(before, ae, validationNormal);
         if (validation.shape[0] < 2) throw new ArgumentException("one-class scoring needs at least 2 validation images", nameof(validationNormal));

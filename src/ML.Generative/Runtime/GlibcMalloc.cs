@@ -61,10 +61,9 @@ public static class GlibcMalloc
             return glibcVariablesSet
                 ? (null, "left to the MALLOC_*_ environment variables this process was started with")
                 : (Default, $"{Default} (default; MLGEN_MALLOC=off turns it off)");
-        var parts = value.Split(',');
-        if (parts.Length != 3 || !parts.All(p => long.TryParse(p, out var v) && v >= 0))
+        var n = value.Split(',').Select(p => long.TryParse(p, out var v) && v >= 0 ? v : -1).ToArray();
+        if (n.Length != 3 || n.Any(v => v < 0))
             throw new ArgumentException($"MLGEN_MALLOC='{variable}': expected 'off' or three byte counts 'mmap_threshold,trim_threshold,top_pad'");
-        var n = parts.Select(long.Parse).ToArray();
         var settings = new MallocSettings(n[0], n[1], n[2]);
         settings.Validate();
         return (settings, $"{settings} (MLGEN_MALLOC)");
@@ -89,10 +88,8 @@ public sealed record MallocSettings(long MmapThreshold, long TrimThreshold, long
     /// <summary>Checks the values fit what mallopt takes (an int).</summary>
     public void Validate()
     {
-        if (MmapThreshold > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(MmapThreshold), MmapThreshold, $"the mmap threshold is at most {int.MaxValue} bytes");
-        if (TrimThreshold > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(TrimThreshold), TrimThreshold, $"the trim threshold is at most {int.MaxValue} bytes");
-        if (TopPad > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(TopPad), TopPad, $"the top pad is at most {int.MaxValue} bytes");
+        foreach (var (name, value) in new[] { (nameof(MmapThreshold), MmapThreshold), (nameof(TrimThreshold), TrimThreshold), (nameof(TopPad), TopPad) })
+            if (value > int.MaxValue) throw new ArgumentOutOfRangeException(name, value, $"{name} is at most {int.MaxValue} bytes");
     }
 
     public override string ToString() => $"mmap threshold {MmapThreshold >> 20} MiB, trim threshold {TrimThreshold >> 20} MiB, top pad {TopPad >> 20} MiB";

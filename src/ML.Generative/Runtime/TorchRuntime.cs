@@ -39,9 +39,12 @@ public sealed record RuntimeInfo(
     int CudaDevices,
     int TorchThreads,
     int InteropThreads,
-    string Malloc,
-    string DebianFix)
+    string Malloc)
 {
+    /// <summary>Whether the build patched TorchSharp's native library next to this application. Read from the
+    /// files when asked (mlgen info), not at every start: it reads two multi-megabyte libraries.</summary>
+    public string DebianFix => DescribeFix(AppContext.BaseDirectory);
+
     /// <summary>Reads the current state (loads TorchSharp's native library if it is not loaded yet).</summary>
     public static RuntimeInfo Read() => new(
         typeof(RuntimeInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
@@ -51,8 +54,7 @@ public sealed record RuntimeInfo(
         torch.cuda.is_available() ? torch.cuda.device_count() : 0,
         torch.get_num_threads(),
         torch.get_num_interop_threads(),
-        GlibcMalloc.Description,
-        DescribeFix(AppContext.BaseDirectory));
+        GlibcMalloc.Description);
 
     /// <summary>One line: versions, threads, allocator.</summary>
     public string Summary =>

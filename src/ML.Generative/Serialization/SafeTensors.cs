@@ -69,10 +69,7 @@ public static class SafeTensors
     public static Tensor ToTensor(SafeTensorsEntry entry, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var t = empty(entry.ShapeArray(), entry.DType);
-        entry.Data.Span.CopyTo(t.bytes);
-        if (device is null || device.type == DeviceType.CPU) return t;
-        using (t) return t.to(device);
+        return TensorData.ToDevice(TensorData.FromBytes(entry.Data.Span, entry.DType, entry.ShapeArray()), device);
     }
 
     /// <summary>A neutral entry holding a copy of the tensor's bytes.</summary>

@@ -33,6 +33,23 @@ public static class TensorData
         return result;
     }
 
+    /// <summary>A new CPU tensor of <paramref name="dtype"/> and <paramref name="shape"/> holding a copy of raw
+    /// little-endian element bytes (safetensors entries, checkpoint storages, golden files).</summary>
+    public static Tensor FromBytes(ReadOnlySpan<byte> data, ScalarType dtype, long[] shape)
+    {
+        var result = empty(shape, dtype);
+        data.CopyTo(result.bytes);
+        return result;
+    }
+
+    /// <summary><paramref name="cpu"/> itself when <paramref name="device"/> is the CPU (or null), else a copy on
+    /// <paramref name="device"/>, with <paramref name="cpu"/> disposed.</summary>
+    public static Tensor ToDevice(Tensor cpu, Device? device)
+    {
+        if (device is null || device.type == DeviceType.CPU) return cpu;
+        using (cpu) return cpu.to(device);
+    }
+
     /// <summary>The elements of <paramref name="tensor"/> (any device, any layout) as a new float array, row-major.</summary>
     public static float[] ToFloats(Tensor tensor)
     {
@@ -42,23 +59,23 @@ public static class TensorData
     }
 
     /// <summary>The elements of <paramref name="tensor"/> (any device, layout or floating type) as a new double array, row-major.</summary>
-    public static unsafe double[] ToDoubles(Tensor tensor)
+    public static double[] ToDoubles(Tensor tensor)
     {
         var result = new double[tensor.numel()];
-        using var scope = NewDisposeScope();
-        var source = tensor.detach().to(ScalarType.Float64, CPU).contiguous();
-        new ReadOnlySpan<double>((void*)DataPointer(source), result.Length).CopyTo(result);
+        CopyOut<double>(tensor, ScalarType.Float64, result);
         return result;
     }
 
     /// <summary>Copies the elements of <paramref name="tensor"/>, as float32 and row-major, into <paramref name="destination"/>.</summary>
-    public static unsafe void CopyTo(Tensor tensor, Span<float> destination)
+    public static void CopyTo(Tensor tensor, Span<float> destination) => CopyOut(tensor, ScalarType.Float32, destination);
+
+    private static unsafe void CopyOut<T>(Tensor tensor, ScalarType dtype, Span<T> destination) where T : unmanaged
     {
         if (tensor.numel() != destination.Length)
-            throw new ArgumentException($"a tensor of {tensor.numel()} elements does not fit {destination.Length} floats");
+            throw new ArgumentException($"a tensor of {tensor.numel()} elements does not fit {destination.Length} {typeof(T).Name} values");
         using var scope = NewDisposeScope();
-        var source = tensor.detach().to(ScalarType.Float32, CPU).contiguous();
-        new ReadOnlySpan<float>((void*)DataPointer(source), destination.Length).CopyTo(destination);
+        var source = tensor.detach().to(dtype, CPU).contiguous();
+        new ReadOnlySpan<T>((void*)DataPointer(source), destination.Length).CopyTo(destination);
     }
 
     /// <summary>The address of the first element of a contiguous CPU tensor (libtorch's memory: it does not move).</summary>

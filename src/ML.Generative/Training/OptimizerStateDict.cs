@@ -23,14 +23,12 @@ internal static class OptimizerStateDict
         {
             result[$"param_groups.{g}.lr"] = tensor(dict.Options[g].LearningRate ?? 0, ScalarType.Float64).DetachFromDisposeScope();
             result[$"param_groups.{g}.initial_lr"] = tensor(dict.Options[g].InitialLearningRate, ScalarType.Float64).DetachFromDisposeScope();
-            var indices = dict.StateIndexRef[g];
-            for (var i = 0; i < indices.Count; i++)
-            {
-                var state = dict.State[indices[i]];
-                if (Step(state) is { } step) result[$"state.{g}.{i}.step"] = tensor(step, ScalarType.Int64).DetachFromDisposeScope();
-                foreach (var (slot, value) in Slots(state))
-                    if (value is not null) result[$"state.{g}.{i}.{slot}"] = value.detach().clone().DetachFromDisposeScope();
-            }
+        }
+        foreach (var (prefix, state) in ParameterStates(dict))
+        {
+            if (Step(state) is { } step) result[prefix + "step"] = tensor(step, ScalarType.Int64).DetachFromDisposeScope();
+            foreach (var (slot, value) in Slots(state))
+                if (value is not null) result[prefix + slot] = value.detach().clone().DetachFromDisposeScope();
         }
         return result;
     }
@@ -45,17 +43,16 @@ internal static class OptimizerStateDict
         {
             known.Add($"param_groups.{g}.lr");
             known.Add($"param_groups.{g}.initial_lr");
-            var indices = dict.StateIndexRef[g];
-            for (var i = 0; i < indices.Count; i++)
+        }
+        foreach (var (prefix, state) in ParameterStates(dict))
+        {
+            known.Add(prefix + "step");
+            foreach (var (slot, value) in Slots(state))
             {
-                known.Add($"state.{g}.{i}.step");
-                foreach (var (slot, value) in Slots(dict.State[indices[i]]))
-                {
-                    var key = $"state.{g}.{i}.{slot}";
-                    known.Add(key);
-                    if (source.TryGetValue(key, out var t) && value is not null && !t.shape.SequenceEqual(value.shape))
-                        throw new ArgumentException($"optimizer state '{key}' has shape [{string.Join(", ", t.shape)}] but its parameter's state has [{string.Join(", ", value.shape)}]");
-                }
+                var key = prefix + slot;
+                known.Add(key);
+                if (source.TryGetValue(key, out var t) && value is not null && !t.shape.SequenceEqual(value.shape))
+                    throw new ArgumentException($"optimizer state '{key}' has shape [{string.Join(", ", t.shape)}] but its parameter's state has [{string.Join(", ", value.shape)}]");
             }
         }
         var unexpected = source.Keys.Where(k => !known.Contains(k)).ToList();
@@ -67,19 +64,25 @@ internal static class OptimizerStateDict
         {
             if (source.TryGetValue($"param_groups.{g}.lr", out var lr)) dict.Options[g].LearningRate = lr.ToDouble();
             if (source.TryGetValue($"param_groups.{g}.initial_lr", out var ilr)) dict.Options[g].InitialLearningRate = ilr.ToDouble();
-            var indices = dict.StateIndexRef[g];
-            for (var i = 0; i < indices.Count; i++)
+        }
+        foreach (var (prefix, state) in ParameterStates(dict))
+        {
+            SetStep(state, source.TryGetValue(prefix + "step", out var st) ? st.ToInt64() : 0);
+            foreach (var (slot, value) in Slots(state))
             {
-                var state = dict.State[indices[i]];
-                SetStep(state, source.TryGetValue($"state.{g}.{i}.step", out var st) ? st.ToInt64() : 0);
-                foreach (var (slot, value) in Slots(state))
-                {
-                    if (!source.TryGetValue($"state.{g}.{i}.{slot}", out var t)) { value?.zero_(); continue; }
-                    if (value is not null) value.copy_(t);
-                    else SetSlot(state, slot, t.to(t.dtype, t.device, copy: true).DetachFromDisposeScope());
-                }
+                if (!source.TryGetValue(prefix + slot, out var t)) { value?.zero_(); continue; }
+                if (value is not null) value.copy_(t);
+                else SetSlot(state, slot, t.to(t.dtype, t.device, copy: true).DetachFromDisposeScope());
             }
         }
+    }
+
+    // Each parameter's state with its key prefix, state.{group}.{index in group}.
+    private static IEnumerable<(string prefix, OptimizerState state)> ParameterStates(optim.Optimizer.StateDictionary dict)
+    {
+        for (var g = 0; g < dict.Options.Count; g++)
+            for (var i = 0; i < dict.StateIndexRef[g].Count; i++)
+                yield return ($"state.{g}.{i}.", dict.State[dict.StateIndexRef[g][i]]);
     }
 
     private static OptimizerHelper Helper(optim.Optimizer optimizer) => optimizer as OptimizerHelper

@@ -31,9 +31,7 @@ internal static class Golden
     public static Tensor Load(string name)
     {
         if (!Manifest.Value.TryGetValue(name, out var entry)) throw new KeyNotFoundException($"no golden tensor '{name}'");
-        var t = empty(entry.shape, entry.dtype);
-        File.ReadAllBytes(Path.Combine(Folder, name + ".bin")).CopyTo(t.bytes);
-        return t;
+        return TensorData.FromBytes(File.ReadAllBytes(Path.Combine(Folder, name + ".bin")), entry.dtype, entry.shape);
     }
 
     /// <summary>Every tensor whose name starts with <paramref name="prefix"/>, keyed by the rest of the name.</summary>

@@ -50,12 +50,7 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, (Tensor code, Tensor 
     }
 
     /// <summary>(B, latent) → (B, C, H, W).</summary>
-    public Tensor Decode(Tensor code)
-    {
-        if (customActivation is not { } activation) return decoder.forward(code);
-        using var raw = decoder.forward(code);
-        return CustomParts.Activate(raw, activation);
-    }
+    public Tensor Decode(Tensor code) => CustomParts.Decode(decoder, customActivation, code);
 
     public override (Tensor code, Tensor reconstruction) forward(Tensor images)
     {

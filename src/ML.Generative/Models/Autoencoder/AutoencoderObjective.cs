@@ -36,9 +36,8 @@ public sealed class AutoencoderObjective : ITrainable
         var recon = VaeLosses.ReconstructionPerImage(r, batch, reconstructionLoss).mean();
         var perPixel = recon / batch[0].numel();
         if (mmd is null) return new LossResult(recon.alias(), ("reconstruction", recon), ("reconstruction_per_pixel", perPixel));
-        var codes = c;
-        using var prior = randn_like(codes) * Math.Sqrt(mmd.PriorVariance);
-        var penalty = Mmd.Compute(codes, prior, mmd.Kernel, mmd.PriorVariance);
+        using var prior = randn_like(c) * Math.Sqrt(mmd.PriorVariance);
+        var penalty = Mmd.Compute(c, prior, mmd.Kernel, mmd.PriorVariance);
         return new LossResult(recon + penalty * mmd.Weight, ("reconstruction", recon), ("reconstruction_per_pixel", perPixel), ("mmd", penalty));
     }
 

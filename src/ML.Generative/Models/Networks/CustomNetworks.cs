@@ -55,12 +55,10 @@ public static class CustomNetworks
                 $"(call CustomNetworks.Register(NetworkRole.{role}, \"{name}\", …) before fitting or loading; registered: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
         }
         var module = create(shape) ?? throw new InvalidOperationException($"the factory of {role.ToString().ToLowerInvariant()} network '{name}' returned null");
-        var got = DryRunShape(module, role == NetworkRole.Encoder
-            ? new long[] { 2, shape.ImageChannels, shape.ImageSize, shape.ImageSize }
-            : new long[] { 2, shape.LatentSize });
+        var image = ImageBatch(shape);
+        var got = DryRunShape(module, role == NetworkRole.Encoder ? image : new long[] { 2, shape.LatentSize });
         if (role == NetworkRole.Encoder && (got.Length < 2 || got[0] != 2))
             throw new ArgumentException($"encoder network '{name}' must map (B, {shape.ImageChannels}, {shape.ImageSize}, {shape.ImageSize}) to (B, …) features, but gave [{string.Join(", ", got)}] for B = 2");
-        var image = new long[] { 2, shape.ImageChannels, shape.ImageSize, shape.ImageSize };
         if (role == NetworkRole.Decoder && !got.SequenceEqual(image))
             throw new ArgumentException($"decoder network '{name}' must map (B, {shape.LatentSize}) codes to (B, {shape.ImageChannels}, {shape.ImageSize}, {shape.ImageSize}) images, but gave [{string.Join(", ", got)}] for B = 2");
         return module;
@@ -68,7 +66,10 @@ public static class CustomNetworks
 
     /// <summary>The number of features an encoder gives per image.</summary>
     internal static long FeatureCount(nn.Module<Tensor, Tensor> encoder, NetworkShape shape) =>
-        DryRunShape(encoder, new long[] { 2, shape.ImageChannels, shape.ImageSize, shape.ImageSize }).Skip(1).Aggregate(1L, (a, b) => a * b);
+        DryRunShape(encoder, ImageBatch(shape)).Skip(1).Aggregate(1L, (a, b) => a * b);
+
+    // Two images (batch norm in eval mode would take one, but a user's module may reduce over the batch).
+    private static long[] ImageBatch(NetworkShape shape) => new long[] { 2, shape.ImageChannels, shape.ImageSize, shape.ImageSize };
 
     // One forward pass on zeros, in eval mode and without gradients, so batch norm's statistics stay untouched.
     private static long[] DryRunShape(nn.Module<Tensor, Tensor> module, long[] input)

@@ -28,11 +28,17 @@ internal static class CustomParts
         return (CustomNetworks.Create(NetworkRole.Decoder, name, new NetworkShape(arch.ImageChannels, arch.ImageSize, latentSize)), true);
     }
 
-    /// <summary>The output activation on a custom decoder's result (the built-in decoder applies its own).</summary>
-    public static Tensor Activate(Tensor y, OutputActivation activation) => activation switch
+    /// <summary>Decodes with <paramref name="decoder"/>, then applies <paramref name="customActivation"/> when the
+    /// decoder is the user's (null: the built-in decoder, which applies its own).</summary>
+    public static Tensor Decode(nn.Module<Tensor, Tensor> decoder, OutputActivation? customActivation, Tensor z)
     {
-        OutputActivation.Sigmoid => y.sigmoid(),
-        OutputActivation.Tanh => y.tanh(),
-        _ => y,
-    };
+        if (customActivation is not { } activation) return decoder.forward(z);
+        using var y = decoder.forward(z);
+        return activation switch
+        {
+            OutputActivation.Sigmoid => y.sigmoid(),
+            OutputActivation.Tanh => y.tanh(),
+            _ => y.alias(),
+        };
+    }
 }

@@ -77,9 +77,7 @@ public sealed class VaeNetwork : nn.Module<Tensor, VaeOutput>
     public Tensor Decode(Tensor z, IReadOnlyList<Tensor>? skips = null)
     {
         if (UNet) return ((ConvDecoder)decoder).ForwardWithSkips(z, skips ?? throw new ArgumentException("the U-Net decoder needs skip features", nameof(skips)));
-        if (customActivation is not { } activation) return decoder.forward(z);
-        using var raw = decoder.forward(z);
-        return CustomParts.Activate(raw, activation);
+        return CustomParts.Decode(decoder, customActivation, z);
     }
 
     public override VaeOutput forward(Tensor images)
